@@ -1,0 +1,127 @@
+/*
+ * config.h: the ecosystem file, parsed and resolved (CONTRACT.md "Ecosystem
+ * file" and "PM2 compatibility").
+ *
+ * Error convention: config_load() returns 0, or -1 with *err filled
+ * (file as given, 1-based line and column, one-line message). Warnings never
+ * fail a load; they are collected in the app_list.
+ *
+ * The resolved app is also the interchange form between the client (which
+ * parses the file, so errors point into it) and the daemon (which stores
+ * and runs it): config_app_to_json() and config_app_from_json() round-trip
+ * every field, and config_app_equal() decides what `reload` restarts.
+ */
+#ifndef CSUP_CONFIG_H
+#define CSUP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cron.h"
+
+enum kill_mode {
+	KILL_MODE_GROUP,	/* the stop signal to every process of the subtree */
+	KILL_MODE_MAIN,		/* to the main process only; the rest at kill_timeout */
+};
+
+struct health_config {
+	bool	 set;
+	char	*url;		/* http://HOST:PORT/path, or NULL */
+	char	*tcp;		/* HOST:PORT, or NULL */
+	int64_t	 interval_ms;	/* default 10000 */
+	int64_t	 timeout_ms;	/* default 2000 */
+	int	 retries;	/* default 3 */
+};
+
+/* Every string and array below is owned by the app_config. */
+struct app_config {
+	char	*name;		/* unique; [A-Za-z0-9._-]+ */
+	char	*group;		/* name before instance expansion (== name when instances is 1) */
+	char	*script;	/* as written in the file */
+	char	*interpreter;	/* NULL: none (resolved: "none" -> NULL, .js -> "node", ...) */
+	char   **args;		/* NULL-terminated */
+	/*
+	 * What spawn execs: NULL-terminated; argv[0] is still to be resolved
+	 * (relative to cwd if that file exists, else looked up in PATH):
+	 * {script, args...}, {interpreter, script, args...}, or
+	 * {"/bin/sh", "-c", "script args..."} for a command line.
+	 */
+	char   **exec_argv;
+	char	*cwd;		/* absolute */
+	char   **env;		/* NULL-terminated "KEY=VALUE": env, then env_NAME merged over it */
+	bool	 autorestart;			/* true */
+	int	 max_restarts;			/* 16 */
+	int64_t	 min_uptime_ms;			/* 1000 */
+	int64_t	 restart_delay_ms;		/* 0 */
+	int64_t	 exp_backoff_restart_delay_ms;	/* 0 = off */
+	int64_t	 kill_timeout_ms;		/* 1600 */
+	int	 kill_signal;			/* SIGINT */
+	enum kill_mode kill_mode;		/* group */
+	bool	 watch;				/* false */
+	char   **watch_paths;	/* NULL-terminated, absolute; {cwd} for `watch: true` */
+	char   **ignore_watch;	/* NULL-terminated; the defaults first, then the file's */
+	int64_t	 watch_delay_ms;		/* 500 */
+	int64_t	 max_memory_restart;		/* bytes, 0 = none */
+	int	 max_processes;			/* 0 = none */
+	char	*out_file;	/* absolute, or NULL: $CSUP_HOME/logs/NAME-out.log */
+	char	*error_file;	/* absolute, or NULL: $CSUP_HOME/logs/NAME-err.log */
+	char	*log_file;	/* combined log (PM2 `log`), absolute, or NULL */
+	bool	 merge_logs;			/* false */
+	int64_t	 log_max_size;			/* 50M; 0 = never rotate */
+	int	 log_max_files;			/* 5 */
+	char	*log_date_format;		/* NULL = no prefix */
+	bool	 wait_ready;			/* false */
+	int64_t	 listen_timeout_ms;		/* 3000 */
+	char	*alert;				/* NULL = none */
+	struct health_config health;
+	int	 instances;	/* copies in the group (after `max` expansion) */
+	int	 instance;	/* this copy's index, 0-based */
+	char	*instance_var;			/* "NODE_APP_INSTANCE" */
+	char	*cron_restart;			/* as written, or NULL */
+	struct cron_expr cron;			/* parsed cron_restart */
+	int	 line, column;	/* where the app's mapping starts in the file */
+};
+
+struct config_warning {
+	int	 line, column;
+	char	*msg;		/* owned */
+};
+
+struct app_list {
+	struct app_config	*apps;		/* owned array of n */
+	size_t			 n;
+	struct config_warning	*warnings;	/* owned array of nwarnings */
+	size_t			 nwarnings;
+};
+
+struct config_error {
+	int	line, column;
+	char	msg[512];
+};
+
+struct config_options {
+	const char	*env_name;	/* --env NAME, or NULL */
+	bool		 strict;	/* every warning is an error */
+};
+
+int  config_load(const char *path, const struct config_options *opt,
+	    struct app_list *out, struct config_error *err);
+void config_app_list_free(struct app_list *list);
+
+/* Fills every default; name is the only field left NULL. */
+void config_app_defaults(struct app_config *app);
+void config_app_free(struct app_config *app);
+
+/* The resolved fields as JSON (durations in ms, sizes in bytes, signals by name). */
+json_t *config_app_to_json(const struct app_config *app);
+/* 0, or -1 with a message in errbuf; *app is then freed. */
+int  config_app_from_json(json_t *obj, struct app_config *app, char *errbuf, size_t errlen);
+bool config_app_equal(const struct app_config *a, const struct app_config *b);
+
+/* [A-Za-z0-9._-]{1,64}, not "." or "..", not "all". */
+bool config_name_valid(const char *name);
+
+#endif
