@@ -44,7 +44,9 @@ static int parse_with_units(const char *s, const struct unit *units, int64_t *ou
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	/* strtod also takes hex and exponents: only digits and one '.' are ours */
+	if (errno != 0 || end == s || !isfinite(v) || v < 0 ||
+	    strspn(s, "0123456789.") != (size_t)(end - s))
 		return -1;
 	while (*end == ' ')
 		end++;
@@ -103,8 +105,8 @@ char *units_format_size(int64_t bytes, char *buf, size_t len)
 	}
 	if (i == 0)
 		snprintf(buf, len, "%lldB", (long long)bytes);
-	else if (v < 10.0)
-		snprintf(buf, len, "%.1f%c", v, suffix[i]);
+	else if (v < 10.0 || (v < 100.0 && llround(v * 10) % 10 != 0))
+		snprintf(buf, len, "%.1f%c", v, suffix[i]);	/* "1.0K", "12.4M", not "50.0M" */
 	else
 		snprintf(buf, len, "%.0f%c", v, suffix[i]);
 	return buf;

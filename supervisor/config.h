@@ -114,6 +114,8 @@ void config_app_list_free(struct app_list *list);
 /* Fills every default; name is the only field left NULL. */
 void config_app_defaults(struct app_config *app);
 void config_app_free(struct app_config *app);
+/* A deep copy into *dst: 0, or -1 (out of memory; *dst is then empty). */
+int  config_app_copy(const struct app_config *src, struct app_config *dst);
 
 /* The resolved fields as JSON (durations in ms, sizes in bytes, signals by name). */
 json_t *config_app_to_json(const struct app_config *app);

@@ -1,0 +1,201 @@
+/*
+ * check.c: `csup check FILE [--json] [--strict] [--env NAME]`: load an
+ * ecosystem file without a daemon and print what would run. Errors are one
+ * line `FILE:LINE:COLUMN: message` on stderr (FILE as given), exit 2.
+ */
+#include "check.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "units.h"
+
+struct check_opts {
+	const char	*file;
+	bool		 json;
+	struct config_options cfg;
+};
+
+static const char *const duration_keys[] = {
+	"min_uptime", "restart_delay", "exp_backoff_restart_delay", "kill_timeout",
+	"watch_delay", "listen_timeout", NULL,
+};
+static const char *const size_keys[] = { "max_memory_restart", "log_max_size", NULL };
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: csup check FILE [--json] [--strict] [--env NAME]\n");
+}
+
+static int parse_args(int argc, char **argv, struct check_opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--json") == 0) {
+			o->json = true;
+		} else if (strcmp(a, "--strict") == 0) {
+			o->cfg.strict = true;
+		} else if (strcmp(a, "--env") == 0 && i + 1 < argc) {
+			o->cfg.env_name = argv[++i];
+		} else if (strncmp(a, "--env=", 6) == 0 && a[6] != '\0') {
+			o->cfg.env_name = a + 6;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "csup check: unknown option '%s'\n", a);
+			return -1;
+		} else if (o->file == NULL) {
+			o->file = a;
+		} else {
+			fprintf(stderr, "csup check: one FILE only ('%s')\n", a);
+			return -1;
+		}
+	}
+	if (o->file == NULL) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static bool in(const char *const *list, const char *key)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+/* A word as a shell would need it written, for the exec_argv and args lines. */
+static void print_word(const char *w)
+{
+	if (*w != '\0' && strpbrk(w, " \t\n'\"\\$`;&|<>()*?[]{}~#") == NULL) {
+		printf("%s", w);
+		return;
+	}
+	putchar('\'');
+	for (; *w != '\0'; w++) {
+		if (*w == '\'')
+			printf("'\\''");
+		else
+			putchar(*w);
+	}
+	putchar('\'');
+}
+
+static void print_value(const char *key, json_t *v)
+{
+	char buf[32], *s;
+	const char *k;
+	json_t *it;
+	size_t i;
+
+	if (json_is_null(v)) {
+		printf("-");
+	} else if (json_is_string(v)) {
+		printf("%s", json_string_value(v));
+	} else if (json_is_integer(v) && in(duration_keys, key)) {
+		printf("%lld ms", (long long)json_integer_value(v));
+	} else if (json_is_integer(v) && in(size_keys, key)) {
+		printf("%lld (%s)", (long long)json_integer_value(v),
+		    units_format_size(json_integer_value(v), buf, sizeof(buf)));
+	} else if (json_is_array(v) && (strcmp(key, "exec_argv") == 0 ||
+	    strcmp(key, "args") == 0) && json_array_size(v) > 0) {
+		json_array_foreach(v, i, it) {
+			printf("%s", i ? " " : "");
+			print_word(json_string_value(it));
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, it)
+			printf("%s%s", i ? ", " : "", json_string_value(it));
+		if (json_array_size(v) == 0)
+			printf("-");
+	} else if (json_is_object(v) && strcmp(key, "env") == 0) {
+		i = 0;
+		json_object_foreach(v, k, it)
+			printf("%s%s=%s", i++ ? " " : "", k, json_string_value(it));
+		if (json_object_size(v) == 0)
+			printf("-");
+	} else {
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+		printf("%s", s ? s : "?");
+		free(s);
+	}
+}
+
+static void print_app(const struct app_config *a)
+{
+	json_t *o = config_app_to_json(a), *v;
+	const char *key;
+
+	if (o == NULL)
+		return;
+	printf("%s:\n", a->name);
+	json_object_foreach(o, key, v) {
+		printf("  %-26s ", key);
+		print_value(key, v);
+		printf("\n");
+	}
+	json_decref(o);
+}
+
+static int print_json(const struct app_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+	char *s;
+
+	for (i = 0; arr != NULL && i < l->n; i++)
+		json_array_append_new(arr, config_app_to_json(&l->apps[i]));
+	s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(arr);
+	if (s == NULL) {
+		fprintf(stderr, "csup check: out of memory\n");
+		return 1;
+	}
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
+int check_main(int argc, char **argv)
+{
+	struct check_opts o = { 0 };
+	struct config_error err;
+	struct app_list list;
+	size_t i;
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &o)) != 0)
+		return rc == 1 ? 0 : 2;
+	if (config_load(o.file, &o.cfg, &list, &err) == -1) {
+		if (err.line > 0)
+			fprintf(stderr, "%s:%d:%d: %s\n", o.file, err.line, err.column, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", o.file, err.msg);
+		return 2;
+	}
+	for (i = 0; i < list.nwarnings; i++)
+		fprintf(stderr, "%s:%d:%d: warning: %s\n", o.file, list.warnings[i].line,
+		    list.warnings[i].column, list.warnings[i].msg);
+	if (o.json) {
+		rc = print_json(&list);
+	} else {
+		for (i = 0; i < list.n; i++) {
+			if (i > 0)
+				printf("\n");
+			print_app(&list.apps[i]);
+		}
+		printf("\n%s: %zu app%s, %zu warning%s\n", o.file, list.n,
+		    list.n == 1 ? "" : "s", list.nwarnings, list.nwarnings == 1 ? "" : "s");
+		rc = 0;
+	}
+	config_app_list_free(&list);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * config_node.h: private to the ecosystem parser. Both front ends (YAML
+ * through libyaml, PM2's lenient .json) build one tree of these nodes, each
+ * with its 1-based line and column, and the field walker reads only the tree.
+ *
+ * Error convention: functions returning int give 0, or -1 with ctx->err
+ * filled (cfg_error). Warnings go through cfg_warn (config_load makes the
+ * first of them, in file order, the error under --strict). Nodes live in ctx's arena and are freed together, so an alias
+ * may share a node with its anchor.
+ */
+#ifndef CSUP_CONFIG_NODE_H
+#define CSUP_CONFIG_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP };
+
+enum scalar_type { SCALAR_STR, SCALAR_INT, SCALAR_FLOAT, SCALAR_BOOL, SCALAR_NULL };
+
+struct node {
+	enum node_kind	  kind;
+	enum scalar_type  type;		/* scalars only */
+	int		  line, column;
+	char		 *str;		/* scalar text, unescaped; "" for null */
+	bool		  bval;		/* SCALAR_BOOL */
+	/* seq: items[0..n); map: items[2i] key, items[2i+1] value */
+	struct node	**items;
+	size_t		  n, cap;
+	struct node	 *arena_next;
+};
+
+struct cfg_ctx {
+	const char			*path;	/* as given, for nothing but messages */
+	const struct config_options	*opt;
+	struct app_list			*list;	/* warnings are appended here */
+	struct config_error		*err;
+	struct node			*arena;
+	bool				 json;	/* PM2 .json rules: a repeated key warns */
+};
+
+/* config_node.c */
+int	 cfg_error(struct cfg_ctx *, int line, int column, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+int	 cfg_warn(struct cfg_ctx *, int line, int column, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+struct node *node_new(struct cfg_ctx *, enum node_kind, int line, int column);
+struct node *node_scalar(struct cfg_ctx *, const char *s, size_t len,
+	    enum scalar_type, int line, int column);
+int	 node_push(struct cfg_ctx *, struct node *parent, struct node *child);
+void	 node_free_all(struct cfg_ctx *);
+/* The YAML 1.2 core schema's type of a plain (unquoted) scalar. */
+enum scalar_type node_plain_type(const char *s);
+const char *node_type_name(const struct node *);
+/* Value of a map key, or NULL. */
+struct node *node_get(const struct node *map, const char *key);
+
+/* config_yaml.c: anchors, aliases and `<<` merges resolved; duplicates are errors. */
+int	 config_yaml_parse(struct cfg_ctx *, const char *buf, size_t len, struct node **root);
+/* config_json5.c: PM2's .json as JavaScript reads it; duplicates warn, last wins. */
+int	 config_json5_parse(struct cfg_ctx *, const char *buf, size_t len, struct node **root);
+
+/* config_field.c: typed field values; every error points at the value. */
+int	 field_string(struct cfg_ctx *, const char *key, const struct node *, char **out);
+int	 field_bool(struct cfg_ctx *, const char *key, const struct node *, bool *out);
+int	 field_int(struct cfg_ctx *, const char *key, const struct node *, int *out);
+int	 field_duration(struct cfg_ctx *, const char *key, const struct node *, int64_t *ms);
+int	 field_size(struct cfg_ctx *, const char *key, const struct node *, int64_t *bytes);
+int	 field_signal(struct cfg_ctx *, const char *key, const struct node *, int *sig);
+int	 field_kill_mode(struct cfg_ctx *, const char *key, const struct node *,
+	    enum kill_mode *);
+/* A string or a list of strings, appended to *v. */
+int	 field_strlist(struct cfg_ctx *, const char *key, const struct node *, char ***v);
+/* A list, or a string split like a shell does (quotes honoured); replaces *v. */
+int	 field_args(struct cfg_ctx *, const char *key, const struct node *, char ***v);
+/* A mapping of scalars, stringified and merged into *env ("KEY=VALUE"). */
+int	 field_env(struct cfg_ctx *, const char *key, const struct node *, char ***env);
+int	 field_health(struct cfg_ctx *, const char *key, const struct node *,
+	    struct health_config *);
+/* N; 0 or `max` = one a CPU; -N = CPUs minus N (PM2), at least 1. */
+int	 field_instances(struct cfg_ctx *, const char *key, const struct node *, int *n);
+int	 field_cron(struct cfg_ctx *, const char *key, const struct node *, char **text,
+	    struct cron_expr *);
+
+/* config_strv.c: NULL-terminated string vectors, shell splitting, edit distance. */
+char   **strv_new(void);
+size_t	 strv_len(char *const *v);
+int	 strv_push(char ***v, const char *s);
+char   **strv_dup(char *const *v);
+void	 strv_free(char **v);
+bool	 strv_equal(char *const *a, char *const *b);
+/* Sets KEY to VALUE in a "KEY=VALUE" vector, in place when KEY is there. */
+int	 env_set(char ***env, const char *key, const char *value);
+/* 0, or -1 with a message in errbuf (unterminated quote). */
+int	 shell_split(const char *s, char ***out, char *errbuf, size_t errlen);
+/* s with a shell's quoting where it needs it; malloc'ed. */
+char	*shell_quote(const char *s);
+/* Optimal string alignment distance: a transposition counts one. */
+int	 edit_distance(const char *a, const char *b);
+
+/* config_resolve.c: defaults, paths, exec_argv, names, instance expansion. */
+struct app_src {
+	const struct node	*map;		/* the app's mapping */
+	struct app_config	 app;		/* defaults, then the fields as written */
+	const struct node	*name, *script, *watch, *env, *env_sel;
+	int			 instances;	/* after `max` */
+};
+int	 config_resolve_app(struct cfg_ctx *, struct app_src *, const char *file_dir,
+	    struct app_list *out);
+
+#endif
