@@ -33,7 +33,9 @@ fuzz: deps
 	@scripts/fuzz.sh
 
 deb: build
-	@cd $(BUILD) && cpack -G DEB >/dev/null && ls -1 $(CURDIR)/$(BUILD)/*.deb
+	@rm -f $(BUILD)/csup_*.deb
+	@cd $(BUILD) && cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; exit 1; }
+	@ls -1 $(CURDIR)/$(BUILD)/*.deb
 
 install: build
 	@cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))

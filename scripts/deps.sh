@@ -5,9 +5,9 @@ set -eu
 
 PKGS="build-essential cmake pkg-config git
 libev-dev libyaml-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev
-libcurl4-openssl-dev libcmocka-dev bats python3 curl procps psmisc
-clang llvm dpkg-dev file mandoc shellcheck cppcheck valgrind
-systemd"
+libcurl4-openssl-dev libcmocka-dev bats python3 curl procps psmisc jq
+clang llvm dpkg-dev file mandoc man-db bsdextrautils shellcheck cppcheck valgrind
+systemd chromium"
 
 missing=""
 for p in $PKGS; do
