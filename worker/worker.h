@@ -1,0 +1,232 @@
+/*
+ * worker.h: the map of mem-worker. One context (struct worker) created in
+ * main() and passed explicitly; one thread; poll() over the HTTP daemon's
+ * epoll fd, the signal self-pipe, the agents' stdout and nothing else.
+ *
+ * Errors: functions return 0 on success and -1 on failure and log once
+ * where the failure is handled, unless they take an err buffer.
+ */
+#ifndef MEM_WORKER_H
+#define MEM_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#define WORKER_BODY_MAX      (50L * 1024 * 1024)  /* as the original */
+#define WORKER_LIST_MAX      100                  /* /api/... limit cap */
+#define WORKER_SHUTDOWN_MS   3500                 /* the whole chain */
+
+struct MHD_Daemon;
+struct MHD_Connection;
+
+/* ---- store.c: every SQL statement, prepared once, bound parameters ---- */
+struct store;
+
+struct obs_input {                  /* an observation to store */
+	const char *type, *title, *subtitle, *narrative, *text;
+	json_t *facts, *concepts, *files_read, *files_modified; /* arrays */
+	int prompt_number;
+};
+
+struct sum_input {                  /* a summary to store */
+	const char *request, *investigated, *learned, *completed;
+	const char *next_steps, *files_read, *files_edited, *notes;
+	int prompt_number;
+};
+
+struct session_row {
+	int64_t id;
+	char *claude_session_id, *sdk_session_id, *project, *user_prompt;
+	char *status;
+	int prompt_counter;
+};
+
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *);
+const char *store_path(const struct store *);
+/* Get or create the session; with a non-empty prompt, count it and save it. */
+int store_session_upsert(struct store *, const char *claude_id,
+    const char *project, const char *prompt, int64_t *id, int *prompt_number);
+/* 1 found, 0 not found, -1 error; fills row (free with store_row_free). */
+int store_session_get(struct store *, int64_t id, struct session_row *);
+void store_row_free(struct session_row *);
+/* One write transaction around a batch of queued work (fewer commits). */
+int store_tx_begin(struct store *);
+int store_tx_commit(struct store *);
+int store_session_set_port(struct store *, int64_t id, int port);
+int store_session_finish(struct store *, int64_t id, const char *status);
+int store_prompt_save(struct store *, const char *claude_id, int number,
+    const char *text);
+int64_t store_obs_insert(struct store *, const char *sdk_id,
+    const char *project, const struct obs_input *);
+int64_t store_summary_insert(struct store *, const char *sdk_id,
+    const char *project, const struct sum_input *);
+/* The observations of a session (oldest first) as a JSON array of rows. */
+json_t *store_obs_of_session(struct store *, const char *sdk_id);
+enum store_list { LIST_OBSERVATIONS, LIST_SUMMARIES, LIST_PROMPTS };
+/* {"items":[...],"hasMore":b,"offset":o,"limit":l} or NULL on error. */
+json_t *store_list(struct store *, enum store_list, const char *project,
+    int64_t offset, int64_t limit);
+/* One row by id: 1 found (*out set), 0 not found, -1 error. */
+int store_get_one(struct store *, enum store_list, int64_t id, json_t **out);
+/* For /api/session/:id: the sdk_sessions row. */
+int store_get_session_json(struct store *, int64_t id, json_t **out);
+json_t *store_stats(struct store *);
+
+/* ---- extract.c: the deterministic extractor and summary builder ------ */
+struct tool_event {
+	const char *tool_name;
+	json_t *input;          /* parsed tool_input (object or other) */
+	json_t *response;       /* parsed tool_response */
+	const char *cwd;
+	int prompt_number;
+};
+/* Fill obs from ev; strings point into *arena (free with json_decref). */
+int extract_observation(const struct tool_event *, struct obs_input *obs,
+    json_t **arena);
+/* Build a summary from the session's observations (a JSON array of rows). */
+int extract_summary(json_t *observations, const char *user_prompt,
+    const char *last_user, const char *last_assistant, int prompt_number,
+    struct sum_input *sum, json_t **arena);
+
+/* ---- queue.c: per-session queued work, processed in the loop --------- */
+enum qkind { Q_OBSERVATION, Q_SUMMARIZE };
+struct qitem {
+	struct qitem *next;
+	enum qkind kind;
+	json_t *body;           /* the request body as received */
+};
+
+struct agent;
+struct session {
+	struct session *next;
+	int64_t id;             /* sessionDbId */
+	char *claude_id, *sdk_id, *project, *user_prompt;
+	int64_t started_ms;
+	struct qitem *head, **tail;
+	size_t qlen;
+	struct agent *agent;    /* NULL without CLAUDE_MEM_AGENT_CMD */
+	int completing;         /* /complete asked: finish after the queue */
+	int last_prompt;        /* prompt_number of the latest event */
+};
+
+struct worker;
+struct session *session_find(struct worker *, int64_t id);
+/* Load from the store and start (agent if configured); NULL if unknown. */
+struct session *session_get_or_start(struct worker *, int64_t id, int *found);
+void session_enqueue(struct session *, enum qkind, json_t *body);
+/* Remove and free (agent stopped); the caller updated the store. */
+void session_drop(struct worker *, struct session *);
+/* Process up to max queued items over all sessions; returns items done. */
+int queue_run(struct worker *, int max);
+/* Process up to max items of one session. */
+int queue_run_session(struct worker *, struct session *, int max);
+size_t queue_total(struct worker *);
+/* Store an observation/summary coming from an agent or the extractor. */
+void queue_store_obs(struct worker *, struct session *, const struct obs_input *);
+void queue_store_summary(struct worker *, struct session *,
+    const struct sum_input *);
+
+/* ---- agent.c: the optional CLAUDE_MEM_AGENT_CMD child per session ----- */
+struct agent *agent_start(const char *cmd, struct session *);
+/* Write one JSON line to the agent's stdin; -1 if it is gone. */
+int agent_send(struct agent *, json_t *event);
+int agent_stdout_fd(const struct agent *);
+/* Read what is available; complete lines become observations/summaries. */
+int agent_read(struct worker *, struct session *);
+/* Reap if exited (WNOHANG); 1 when it is gone. */
+int agent_reap(struct agent *);
+/* Begin stopping: close stdin. */
+void agent_close_stdin(struct agent *);
+void agent_signal(struct agent *, int sig);
+int agent_alive(const struct agent *);
+/* Wait (blocking) for it, then free. */
+void agent_free(struct agent *);
+pid_t agent_pid(const struct agent *);
+
+/* ---- mcp_client.c: mem-search --stdio as an MCP child ----------------- */
+struct mcp;
+struct mcp *mcp_new(const char *argv0, int timeout_ms);
+/* Spawn and initialize if not running; -1 with err when unavailable. */
+int mcp_ensure(struct mcp *, char *err, size_t errlen);
+/* tools/call: 0 and *result = the "result" object; -1 with err when the
+ * child is unavailable, died or timed out (restarted on the next call);
+ * -2 with err when it answered with a JSON-RPC error. */
+int mcp_call_tool(struct mcp *, const char *tool, json_t *args,
+    json_t **result, char *err, size_t errlen);
+/* Reap the child if it exited (WNOHANG); it restarts on the next call. */
+void mcp_reap(struct mcp *);
+const char *mcp_state(const struct mcp *);    /* "ready", "missing", ... */
+pid_t mcp_pid(const struct mcp *);
+/* Close stdin, wait, SIGTERM, SIGKILL at the deadline; reaped. */
+void mcp_close(struct mcp *, int64_t deadline_ms);
+void mcp_free(struct mcp *);
+
+/* ---- sse.c: GET /stream ------------------------------------------------ */
+struct sse;
+struct sse *sse_new(void);
+int sse_open(struct worker *, struct MHD_Connection *);    /* MHD_Result */
+/* Send {"type":type, key: payload} to every client (payload stolen). */
+void sse_broadcast(struct sse *, const char *type, const char *key,
+    json_t *payload);
+size_t sse_clients(const struct sse *);
+/* End every stream (shutdown): their readers return end-of-stream. */
+void sse_close_all(struct sse *);
+void sse_free(struct sse *);
+
+/* ---- viewer.c: GET / ---------------------------------------------------- */
+const char *viewer_html(void);
+
+/* ---- http.c: the MHD daemon and the routes ----------------------------- */
+int http_start(struct worker *, int listen_fd);
+int http_epoll_fd(struct worker *);
+void http_run(struct worker *);
+int64_t http_timeout_ms(struct worker *);
+unsigned http_connections(struct worker *);
+void http_stop(struct worker *);
+/* Queue a JSON reply (j stolen) / {"error": message}; MHD_YES or MHD_NO. */
+int http_reply(struct MHD_Connection *, unsigned status, json_t *j);
+int http_reply_error(struct MHD_Connection *, unsigned status,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
+int http_listen(const char *host, int port, char *err, size_t errlen);
+
+/* ---- search_routes.c: /api/search... through the search child --------- */
+/* The tool of a search route, or NULL. */
+const char *search_tool_of(const char *url);
+int search_route(struct worker *, struct MHD_Connection *, const char *tool);
+
+/* ---- shutdown.c: the chain --------------------------------------------- */
+void shutdown_chain(struct worker *);
+
+/* ---- notify.c: sd_notify READY=1 --------------------------------------- */
+int notify_ready(void);
+
+/* ---- hook.c: `mem-worker hook EVENT` ----------------------------------- */
+int hook_main(int argc, char **argv);
+
+/* ---- util ---------------------------------------------------------------- */
+int64_t now_ms(void);        /* CLOCK_MONOTONIC milliseconds */
+int64_t wall_ms(void);       /* CLOCK_REALTIME milliseconds */
+
+/* The context. */
+struct worker {
+	struct store *store;
+	struct mcp *mcp;
+	struct sse *sse;
+	struct MHD_Daemon *httpd;
+	struct session *sessions;
+	char *host;
+	int port;
+	const char *agent_cmd;   /* CLAUDE_MEM_AGENT_CMD or NULL */
+	int64_t started_ms;      /* wall clock */
+	int sigpipe[2];          /* self-pipe: signal handler -> loop */
+	int stopping;
+	uint64_t processed;      /* queue items done */
+};
+
+#endif
