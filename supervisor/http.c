@@ -1,0 +1,398 @@
+/* http.c: libmicrohttpd in external epoll mode, driven by the libev loop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "dashboard.h"
+#include "http.h"
+#include "log.h"
+
+#define HTTP_CONN_LIMIT		64
+#define HTTP_CONN_TIMEOUT_S	10
+
+struct http_server {
+	ev_io			 io;		/* on MHD's epoll fd */
+	ev_timer		 timer;		/* MHD_get_timeout() */
+	struct ev_loop		*loop;
+	struct MHD_Daemon	*mhd;
+	struct http_callbacks	 cb;
+	int			 port;
+};
+
+/* ---- address ---------------------------------------------------------- */
+
+static int parse_port(const char *s, int *port)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > 65535 || *s == '-' || *s == '+')
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+static int parse_host(const char *host, int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*host == '\0' || strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*in6);
+		return 0;
+	}
+	return -1;
+}
+
+int http_parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[64];
+	const char *colon;
+	size_t hlen;
+	int port;
+
+	if (spec == NULL || *spec == '\0')
+		spec = HTTP_DEFAULT_ADDR;
+	if (strcmp(spec, "off") == 0 || strcmp(spec, "0") == 0)
+		return 1;
+	if (spec[0] == '[') {			/* [V6]:PORT */
+		if ((colon = strstr(spec, "]:")) == NULL)
+			goto bad;
+		hlen = (size_t)(colon - spec - 1);
+		spec++;
+		colon++;
+	} else if ((colon = strrchr(spec, ':')) == NULL) {
+		colon = spec - 1;		/* PORT alone */
+		hlen = 0;
+	} else {
+		hlen = (size_t)(colon - spec);
+		if (memchr(spec, ':', hlen) != NULL)
+			goto bad;		/* a bare v6 address needs brackets */
+	}
+	if (hlen >= sizeof(host) || parse_port(colon + 1, &port) == -1)
+		goto bad;
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	if (parse_host(host, port, ss, len) == -1)
+		goto bad;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+static int listen_on(const struct sockaddr_storage *ss, socklen_t len, int *port)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	int fd, one = 1, saved;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, (const struct sockaddr *)ss, len) == -1 ||
+	    listen(fd, 64) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&bound, &blen) == -1)
+		goto fail;
+	*port = ntohs(bound.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&bound)->sin6_port :
+	    ((struct sockaddr_in *)&bound)->sin_port);
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
+    const char *type, char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, body, mode);
+	if (r == NULL) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Takes the reference to j. */
+static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned int status, json_t *j)
+{
+	char *s;
+
+	if (j == NULL)
+		return MHD_NO;
+	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	if (s == NULL)
+		return MHD_NO;
+	return reply(c, status, "application/json", s, strlen(s), MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned int status,
+    const char *msg, const char *what)
+{
+	json_t *text = json_sprintf("%s%s%.200s", msg, what ? ": " : "", what ? what : "");
+
+	return reply_json(c, status, json_pack("{s:o}", "error", text));
+}
+
+/* ---- routes ----------------------------------------------------------- */
+
+static int valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 255)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '.' && s[i] != '_' &&
+		    s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result route_metrics(struct http_server *srv, struct MHD_Connection *c)
+{
+	struct metrics_counters mc = { 0, 0 };
+	json_t *apps;
+	char *text;
+	size_t len;
+
+	if ((apps = srv->cb.apps(srv->cb.arg)) == NULL)
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
+	if (srv->cb.counters != NULL)
+		srv->cb.counters(srv->cb.arg, &mc);
+	text = metrics_render(apps, &mc, &len);
+	json_decref(apps);
+	if (text == NULL)
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "metrics", strerror(errno));
+	return reply(c, MHD_HTTP_OK, METRICS_CONTENT_TYPE, text, len, MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result route_samples(struct http_server *srv,
+    struct MHD_Connection *c, const char *name)
+{
+	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	long long v = 0;
+	char *end;
+	json_t *j;
+
+	if (since != NULL) {
+		errno = 0;
+		v = strtoll(since, &end, 10);
+		if (*since < '0' || *since > '9' || *end != '\0' || errno != 0)
+			return reply_error(c, MHD_HTTP_BAD_REQUEST, "bad since", since);
+	}
+	if ((j = srv->cb.samples(srv->cb.arg, name, (int64_t)v)) == NULL)
+		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", name);
+	return reply_json(c, MHD_HTTP_OK, j);
+}
+
+/* /api/apps/NAME and /api/apps/NAME/samples; rest is after "/api/apps/". */
+static enum MHD_Result route_app(struct http_server *srv, struct MHD_Connection *c,
+    const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+	char name[256];
+	json_t *j;
+
+	if (!valid_name(rest, len))
+		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", rest);
+	memcpy(name, rest, len);
+	name[len] = '\0';
+	if (slash != NULL) {
+		if (strcmp(slash, "/samples") != 0)
+			return reply_error(c, MHD_HTTP_NOT_FOUND, "no such path", slash);
+		return route_samples(srv, c, name);
+	}
+	if ((j = srv->cb.app(srv->cb.arg, name)) == NULL)
+		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", name);
+	return reply_json(c, MHD_HTTP_OK, j);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+    const char *url, const char *method, const char *version,
+    const char *upload, size_t *upload_size, void **req)
+{
+	struct http_server *srv = cls;
+	const char *page;
+	size_t len;
+	json_t *j;
+
+	/* Answered at the first call: nothing here reads a request body. */
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", method);
+	if (strcmp(url, "/") == 0) {
+		page = dashboard_html(&len);
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)page,
+		    len, MHD_RESPMEM_PERSISTENT);
+	}
+	if (strcmp(url, "/metrics") == 0)
+		return route_metrics(srv, c);
+	if (strcmp(url, "/api/apps") == 0) {
+		if ((j = srv->cb.apps(srv->cb.arg)) == NULL)
+			return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
+		return reply_json(c, MHD_HTTP_OK, j);
+	}
+	if (strncmp(url, "/api/apps/", 10) == 0)
+		return route_app(srv, c, url + 10);
+	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such path", url);
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_warnx("http: %s", buf);
+}
+
+static void rearm(struct http_server *srv)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	ev_timer_stop(srv->loop, &srv->timer);
+	if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
+		ev_timer_set(&srv->timer, (ev_tstamp)ms / 1000.0, 0.);
+		ev_timer_start(srv->loop, &srv->timer);
+	}
+}
+
+static void on_io(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct http_server *srv = (struct http_server *)w;	/* io is first */
+
+	MHD_run(srv->mhd);
+	rearm(srv);
+}
+
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct http_server *srv = (struct http_server *)((char *)w -
+	    offsetof(struct http_server, timer));
+
+	MHD_run(srv->mhd);
+	rearm(srv);
+}
+
+static struct MHD_Daemon *mhd_start(struct http_server *srv, int fd)
+{
+	return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+	    NULL, NULL, on_request, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first, or MHD complains */
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONN_TIMEOUT_S,
+	    MHD_OPTION_END);
+}
+
+int http_start(struct ev_loop *loop, const char *spec,
+    const struct http_callbacks *cb, struct http_server **out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	const union MHD_DaemonInfo *info;
+	struct http_server *srv = NULL;
+	int fd = -1, r, saved;
+
+	*out = NULL;
+	if ((r = http_parse_addr(spec, &ss, &len)) != 0)
+		return r == 1 ? 0 : -1;
+	if (cb == NULL || cb->apps == NULL || cb->app == NULL || cb->samples == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return -1;
+	srv->loop = loop;
+	srv->cb = *cb;
+	if ((fd = listen_on(&ss, len, &srv->port)) == -1)
+		goto fail;
+	if ((srv->mhd = mhd_start(srv, fd)) == NULL) {
+		errno = errno ? errno : EIO;
+		goto fail;
+	}
+	fd = -1;	/* MHD owns it now */
+	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	if (info == NULL) {
+		errno = ENOTSUP;
+		goto fail;
+	}
+	ev_io_init(&srv->io, on_io, info->epoll_fd, EV_READ);
+	ev_io_start(loop, &srv->io);
+	ev_init(&srv->timer, on_timer);
+	rearm(srv);
+	*out = srv;
+	return 0;
+fail:
+	saved = errno;
+	if (srv->mhd != NULL)
+		MHD_stop_daemon(srv->mhd);
+	if (fd != -1)
+		close(fd);
+	free(srv);
+	errno = saved;
+	return -1;
+}
+
+void http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	ev_io_stop(srv->loop, &srv->io);
+	ev_timer_stop(srv->loop, &srv->timer);
+	MHD_stop_daemon(srv->mhd);
+	free(srv);
+}
+
+int http_port(const struct http_server *srv)
+{
+	return srv->port;
+}

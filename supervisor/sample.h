@@ -1,0 +1,71 @@
+/*
+ * sample.h: what an app's processes cost, read from /proc/PID/stat.
+ *
+ * The daemon owns one struct sample_app per app (embed it in its struct
+ * app), sample_app_init() it when the app is created, and every
+ * $CSUP_SAMPLE_MS calls sample_take() with the pids of the app's current
+ * generation (cgroup members, or the fallback's tracked set).
+ *
+ * CPU accounting is per pid: each process remembers its utime+stime from
+ * the previous sample, so a child that exits does not make the figure dip
+ * and a new child adds only its own time. A pid first seen that started
+ * after the previous sample (or after sample_app_init) brings all its
+ * ticks into the interval; one that started earlier (adopted after a
+ * daemon restart, found late by the fallback scan) only sets its baseline.
+ * A new generation number drops the remembered pids (pid reuse) but keeps
+ * the time base, so a restart between two samples is accounted exactly.
+ *
+ * Zombies (and dead 'X' entries) are not counted. Pids that vanished
+ * between the listing and the read are skipped silently.
+ *
+ * Error convention: 0, or -1 with errno (only ENOMEM can happen).
+ */
+#ifndef CSUP_SAMPLE_H
+#define CSUP_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One /proc/PID/stat line, the fields sampling needs. */
+struct proc_stat {
+	pid_t			pid;
+	char			state;		/* 'R', 'S', 'Z', ... */
+	pid_t			ppid;
+	unsigned long long	utime, stime;	/* clock ticks */
+	unsigned long long	starttime;	/* clock ticks after boot */
+	long long		rss_pages;
+};
+
+/* What the daemon keeps per app between two samples. */
+struct sample_app {
+	struct sample_pid	*pids;		/* sorted by pid; owned */
+	size_t			 npids, cap;
+	uint64_t		 generation;
+	int64_t			 last_ns;	/* CLOCK_MONOTONIC of the previous sample */
+	unsigned long long	 last_boot_ticks; /* CLOCK_BOOTTIME then, in ticks */
+	unsigned long long	 ticks_total;	/* cumulated since sample_app_init */
+	int			 primed;	/* a previous sample exists */
+};
+
+/* One sample: what status, the store and the watchdog get. */
+struct sample {
+	int64_t		t_ms;		/* wall clock, Unix epoch ms */
+	int		procs;		/* live (non-zombie) processes */
+	int64_t		memory_bytes;	/* summed RSS */
+	double		cpu_percent;	/* of one core, over the last interval */
+	double		cpu_seconds;	/* cumulated CPU time (a Prometheus counter) */
+};
+
+/* Parse one /proc/PID/stat text; 0, or -1 when malformed. Pure. */
+int  sample_parse_stat(const char *buf, size_t len, struct proc_stat *out);
+/* Read /proc/PID/stat: one open/read/close. 0, or -1 with errno (ENOENT, ESRCH: gone). */
+int  sample_read_pid(pid_t pid, struct proc_stat *out);
+
+void sample_app_init(struct sample_app *sa, uint64_t generation);
+void sample_app_free(struct sample_app *sa);
+/* Sample the n pids of this generation now; fills *out. */
+int  sample_take(struct sample_app *sa, uint64_t generation,
+	    const pid_t *pids, size_t n, struct sample *out);
+
+#endif

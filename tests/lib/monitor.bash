@@ -1,0 +1,101 @@
+# tests/lib/monitor.bash: helpers for tests/cli/monitor.bats and dashboard.bats
+# (issue 6: sampling, watchdog, alerts, HTTP, dashboard). Each test gets its
+# own CSUP_HOME, a free loopback port in CSUP_HTTP, a unique marker in every
+# command line it starts, and ends all of it (csup kill, then by marker).
+
+CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
+PY="$(command -v /usr/bin/python3 || command -v python3)"
+
+mon_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# SECONDS (fractions allowed) as ms
+mon_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
+
+# mon_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+mon_wait() {
+	local deadline=$(( $(mon_now_ms) + $(mon_ms "$1") ))
+	shift
+	until "$@" 2>/dev/null; do
+		if (( $(mon_now_ms) > deadline )); then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# mon_holds SECONDS CMD...: CMD stays true for the whole window.
+mon_holds() {
+	local deadline=$(( $(mon_now_ms) + $(mon_ms "$1") ))
+	shift
+	while (( $(mon_now_ms) <= deadline )); do
+		"$@" 2>/dev/null || return 1
+		sleep 0.05
+	done
+}
+
+mon_free_port() {
+	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+mon_setup() {
+	MTMP="$(mktemp -d /tmp/csup-mon.XXXXXX)"
+	export CSUP_HOME="$MTMP/home"
+	export CSUP_SAMPLE_MS=300
+	PORT="$(mon_free_port)"
+	export CSUP_HTTP="127.0.0.1:$PORT"
+	BASE="http://127.0.0.1:$PORT"
+	# A number, so `sleep $MARK` works, and unique to this test.
+	MARK=$(( 73000000 + (RANDOM << 6) + (RANDOM & 63) + $$ % 1000 ))
+	mkdir -p "$MTMP/app"
+}
+
+mon_marked() { pgrep -f -- "$MARK" || true; }
+
+mon_teardown() {
+	local p
+	timeout 30 "$CSUP" kill >/dev/null 2>&1 || true
+	p="$(head -n1 "$CSUP_HOME/csup.pid" 2>/dev/null)"
+	if [[ "$p" =~ ^[0-9]+$ ]] && grep -q csup "/proc/$p/cmdline" 2>/dev/null; then
+		kill -9 "$p" 2>/dev/null || true
+	fi
+	pkill -KILL -f -- "$MARK" 2>/dev/null || true
+	pkill -KILL -f -- "$MTMP" 2>/dev/null || true
+	rm -rf "$MTMP"
+}
+
+# mon_json EXPR [CMD...]: evaluate a python expression on the JSON that CMD
+# prints (default `csup status --json`), the JSON bound to j.
+mon_json() {
+	local expr="$1"
+	shift
+	if [ $# -eq 0 ]; then set -- "$CSUP" status --json; fi
+	"$@" | "$PY" -c "import json,sys; j=json.load(sys.stdin); print($expr)"
+}
+
+# mon_app FIELD NAME: one field of one app in `csup status --json`.
+mon_app() {
+	mon_json "[a for a in j if a['name']=='$2'][0]['$1']"
+}
+
+# mon_ge NAME FIELD N: the app's FIELD is at least N.
+mon_ge() { [ "$(mon_app "$2" "$1")" -ge "$3" ]; }
+
+# mon_rss_of PIDS...: summed VmRSS of live pids, in bytes.
+mon_rss_of() {
+	local p kb sum=0
+	for p in "$@"; do
+		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+		sum=$(( sum + ${kb:-0} * 1024 ))
+	done
+	echo "$sum"
+}
+
+# mon_lines FILE: number of lines (0 when missing).
+mon_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# mon_events NAME: the JSON of `csup describe NAME --json`'s events, as one line.
+mon_events() {
+	mon_json "json.dumps(j.get('events', []))" "$CSUP" describe "$1" --json
+}
+
+mon_event_has() { mon_events "$1" | grep -q -- "$2"; }
