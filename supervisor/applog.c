@@ -1,0 +1,257 @@
+/*
+ * applog.c: the logger of one app generation, `csup __logger NAME OUT ERR
+ * COMBINED DATEFMT MAXSIZE MAXFILES`, reading the app's stdout on fd 3
+ * and stderr on fd 4. It runs in its own session, outside the app's tree,
+ * and exits when both pipes reach EOF (every process of the generation
+ * closed them), so it outlives a daemon killed with SIGKILL and no line
+ * is lost. Files are opened O_APPEND and rotated by size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csup.h"
+
+#define PARTIAL_FLUSH_MS	500
+#define LINE_MAX_BUF		65536
+
+struct sink {
+	const char	*path;
+	int		 fd;
+	int64_t		 size;
+};
+
+struct stream {
+	int		 in;		/* pipe, -1 at EOF */
+	struct sink	*file;
+	char		 buf[LINE_MAX_BUF];
+	size_t		 len;
+	bool		 mid_line;	/* the last write ended inside a line */
+};
+
+struct logger {
+	const char	*datefmt;	/* NULL: bytes go through untouched */
+	int64_t		 max_size;
+	int		 max_files;
+	struct sink	 out, err, combined;
+	unsigned long	 dropped;
+};
+
+static int sink_open(struct sink *s)
+{
+	struct stat st;
+
+	if (s->path == NULL || *s->path == '\0') {
+		s->fd = -1;
+		return 0;
+	}
+	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (s->fd == -1)
+		return -1;
+	s->size = fstat(s->fd, &st) == 0 ? st.st_size : 0;
+	return 0;
+}
+
+static void rotate(struct logger *l, struct sink *s)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	for (int i = l->max_files - 1; i >= 1; i--) {
+		snprintf(from, sizeof(from), "%s.%d", s->path, i);
+		snprintf(to, sizeof(to), "%s.%d", s->path, i + 1);
+		rename(from, to);
+	}
+	snprintf(to, sizeof(to), "%s.1", s->path);
+	if (l->max_files > 0)
+		rename(s->path, to);
+	else
+		unlink(s->path);
+	close(s->fd);
+	if (sink_open(s) == -1)
+		fprintf(stderr, "csup logger: reopen %s: %s\n", s->path, strerror(errno));
+}
+
+static void write_all(struct logger *l, struct sink *s, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(s->fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			/* A full disk drops lines, never the app. */
+			l->dropped++;
+			return;
+		}
+		s->size += w;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* How much of p fits before a rotation: whole lines only, when it can. */
+static size_t fitting(const struct logger *l, const struct sink *s, const char *p, size_t n)
+{
+	size_t room;
+	const char *nl;
+
+	if (l->max_size <= 0 || s->size + (int64_t)n <= l->max_size)
+		return n;
+	room = s->size < l->max_size ? (size_t)(l->max_size - s->size) : 0;
+	for (nl = NULL; room > 0; room--)
+		if (p[room - 1] == '\n') {
+			nl = p + room;
+			break;
+		}
+	if (nl)
+		return (size_t)(nl - p);
+	if (s->size > 0)
+		return 0;	/* rotate first */
+	/* One line longer than the limit: it goes whole into a fresh file. */
+	nl = memchr(p, '\n', n);
+	return nl ? (size_t)(nl - p) + 1 : n;
+}
+
+static void sink_write(struct logger *l, struct sink *s, const char *p, size_t n)
+{
+	size_t k;
+
+	while (s->fd != -1 && n > 0) {
+		if ((k = fitting(l, s, p, n)) == 0) {
+			rotate(l, s);
+			continue;
+		}
+		write_all(l, s, p, k);
+		p += k;
+		n -= k;
+		if (n > 0)
+			rotate(l, s);
+	}
+}
+
+static void emit(struct logger *l, struct stream *st, const char *p, size_t n)
+{
+	sink_write(l, st->file, p, n);
+	if (l->combined.fd != -1)
+		sink_write(l, &l->combined, p, n);
+}
+
+static void emit_prefix(struct logger *l, struct stream *st)
+{
+	char stamp[128];
+	struct timespec ts;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = applog_format_time(l->datefmt, &ts, stamp, sizeof(stamp) - 2);
+	stamp[n++] = ':';
+	stamp[n++] = ' ';
+	emit(l, st, stamp, n);
+}
+
+/* Writes whole lines with their prefix; keeps a partial line unless forced. */
+static void drain_lines(struct logger *l, struct stream *st, bool force)
+{
+	size_t start = 0;
+	char *nl;
+
+	while (start < st->len) {
+		nl = memchr(st->buf + start, '\n', st->len - start);
+		if (nl == NULL && !force && st->len < sizeof(st->buf))
+			break;
+		if (!st->mid_line)
+			emit_prefix(l, st);
+		size_t end = nl ? (size_t)(nl - st->buf) + 1 : st->len;
+		emit(l, st, st->buf + start, end - start);
+		st->mid_line = nl == NULL;
+		start = end;
+	}
+	memmove(st->buf, st->buf + start, st->len - start);
+	st->len -= start;
+}
+
+static void on_readable(struct logger *l, struct stream *st)
+{
+	ssize_t n;
+
+	n = read(st->in, st->buf + st->len, sizeof(st->buf) - st->len);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		if (l->datefmt)
+			drain_lines(l, st, true);
+		close(st->in);
+		st->in = -1;
+		return;
+	}
+	if (l->datefmt == NULL) {
+		emit(l, st, st->buf, (size_t)n);
+		return;
+	}
+	st->len += (size_t)n;
+	drain_lines(l, st, false);
+}
+
+static void run(struct logger *l, struct stream *s)
+{
+	struct pollfd pfd[2];
+	int r;
+
+	while (s[0].in != -1 || s[1].in != -1) {
+		for (int i = 0; i < 2; i++) {
+			pfd[i].fd = s[i].in;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		r = poll(pfd, 2, s[0].len || s[1].len ? PARTIAL_FLUSH_MS : -1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (r == 0 && s[i].len)
+				drain_lines(l, &s[i], true);	/* quiet: flush a partial line */
+			else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+				on_readable(l, &s[i]);
+		}
+	}
+}
+
+int applog_main(int argc, char **argv)
+{
+	struct logger l = { 0 };
+	struct stream *s;
+	int rc = 0;
+
+	if (argc != 8) {
+		fprintf(stderr, "usage: csup __logger NAME OUT ERR COMBINED DATEFMT MAXSIZE MAXFILES\n");
+		return CSUP_EXIT_USAGE;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	l.out.path = argv[2];
+	l.err.path = argv[3];
+	l.combined.path = argv[4];
+	l.datefmt = *argv[5] ? argv[5] : NULL;
+	l.max_size = atoll(argv[6]);
+	l.max_files = atoi(argv[7]);
+	if (sink_open(&l.out) == -1 || (strcmp(l.err.path, l.out.path) != 0 &&
+	    sink_open(&l.err) == -1) || sink_open(&l.combined) == -1)
+		fprintf(stderr, "csup logger %s: %s\n", argv[1], strerror(errno));
+	if ((s = calloc(2, sizeof(*s))) == NULL)
+		return 1;
+	s[0] = (struct stream){ .in = 3, .file = &l.out };
+	s[1] = (struct stream){ .in = 4, .file = strcmp(l.err.path, l.out.path) ? &l.err : &l.out };
+	run(&l, s);
+	if (l.dropped)
+		fprintf(stderr, "csup logger %s: %lu writes dropped\n", argv[1], l.dropped);
+	free(s);
+	return rc;
+}

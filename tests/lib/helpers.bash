@@ -1,0 +1,100 @@
+# helpers.bash: shared helpers for the csup CLI tests (bats).
+#
+# Each test gets its own CSUP_HOME (make_home), a unique marker ($MARK) to
+# put in the command lines of the processes it starts, and a teardown that
+# runs `csup kill` and then ends whatever is left: by the marker, by the
+# home's path (loggers) and by the pid in csup.pid. Never by a broad name.
+
+CSUP="${CSUP_BIN_DIR:?set CSUP_BIN_DIR to the bin dir of a build}/csup"
+export CSUP_HTTP=off
+
+csup() {
+	"$CSUP" "$@"
+}
+
+# make_home: a fresh home, a marker, short sample period.
+make_home() {
+	CSUP_HOME="$(mktemp -d "${BATS_TMPDIR:-/tmp}/csup-test.XXXXXX")"
+	export CSUP_HOME
+	export CSUP_SAMPLE_MS=300
+	MARK="csupmark${RANDOM}${RANDOM}x"
+	export MARK
+	# A unique duration, for children whose command line cannot hold $MARK.
+	SLEEPN="7${RANDOM}${RANDOM}"
+	export SLEEPN
+	WORK="$CSUP_HOME/work"
+	mkdir -p "$WORK"
+}
+
+# wait_until SECONDS CMD [ARGS]: poll CMD until it succeeds or time is up.
+wait_until() {
+	local deadline=$(( $(date +%s%N) + ${1} * 1000000000 ))
+	shift
+	until "$@"; do
+		if [ "$(date +%s%N)" -ge "$deadline" ]; then
+			echo "wait_until: timed out: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# The pids of live (non-zombie) processes whose command line holds $1.
+pids_with() {
+	local pid state
+	for pid in $(pgrep -f -- "$1" 2>/dev/null); do
+		[ "$pid" = "$$" ] && continue
+		state=$(awk '{ sub(/.*\) /, ""); print substr($0, 1, 1) }' "/proc/$pid/stat" 2>/dev/null) || continue
+		[ "$state" = Z ] && continue
+		echo "$pid"
+	done
+}
+
+count_with() {
+	pids_with "$1" | wc -l
+}
+
+no_process_with() {
+	[ "$(count_with "$1")" -eq 0 ]
+}
+
+alive() {
+	local state
+	state=$(awk '{ sub(/.*\) /, ""); print substr($0, 1, 1) }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "$state" != Z ]
+}
+
+daemon_pid() {
+	[ -s "$CSUP_HOME/csup.pid" ] && head -n1 "$CSUP_HOME/csup.pid"
+}
+
+# json_field EXPR: evaluate a python expression on `csup status --json` (as j).
+status_field() {
+	csup status --json | python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
+}
+
+app_field() {
+	status_field "[a for a in j if a['name']=='$1'][0]['$2']"
+}
+
+app_state_is() {
+	[ "$(app_field "$1" state)" = "$2" ]
+}
+
+cleanup_home() {
+	local pid
+	[ -n "${CSUP_HOME:-}" ] || return 0
+	"$CSUP" kill >/dev/null 2>&1 || true
+	pid=$(daemon_pid 2>/dev/null)
+	if [ -n "$pid" ] && alive "$pid" && grep -q csup "/proc/$pid/cmdline" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	for pid in $(pids_with "$MARK") $(pids_with "$CSUP_HOME") $(pids_with "sleep $SLEEPN"); do
+		kill -9 "$pid" 2>/dev/null || true
+	done
+	rm -rf "$CSUP_HOME"
+}
+
+teardown() {
+	cleanup_home
+}
