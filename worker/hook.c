@@ -1,129 +1,122 @@
 /*
  * hook.c: `mem-worker hook EVENT`, the Claude Code hook client. It reads
- * the hook's JSON on stdin and calls the worker's routes, so hooks never
- * touch SQLite. A hook must never break Claude Code: every failure is one
- * line on stderr and exit status 0.
- *
- * The HTTP client is a minimal HTTP/1.1 one (Connection: close, one
- * request a connection, loopback only) because workerlib does not link
- * libcurl; see the report.
+ * the hook's JSON on stdin and calls the worker's routes through libcurl's
+ * easy interface, so hooks never touch SQLite. A hook must never break
+ * Claude Code: every failure is one line on stderr and exit status 0, and
+ * every request is bounded (connect 1 s, whole request 5 s) so a down or
+ * stuck worker costs at most a few seconds.
  */
 #include "worker.h"
 
-#include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
-#define HOOK_TIMEOUT_S  5
+#include <curl/curl.h>
+
+#define HOOK_CONNECT_MS 1000
+#define HOOK_TIMEOUT_MS 5000
 #define HOOK_RESP_MAX   (8L * 1024 * 1024)
 
 struct hook_ctx {
-	const char *host;
-	char port[16];
+	CURL *curl;             /* one handle: calls reuse the connection */
+	char base[320];         /* http://HOST:PORT */
 	json_t *in;             /* the hook's stdin */
 	const char *claude_id;
 	char project[256];
 };
 
-static int connect_to(const char *host, const char *port)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	struct timeval tv = { HOOK_TIMEOUT_S, 0 };
-	int fd = -1;
+struct body {                   /* a response body being received */
+	char *p;
+	size_t len;
+};
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -1;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
+static size_t on_data(char *data, size_t size, size_t n, void *ud)
+{
+	struct body *b = ud;
+	size_t len = size * n;
+	char *nb;
+
+	/* Returning less than len makes libcurl abort the transfer. */
+	if (b->len + len > (size_t)HOOK_RESP_MAX ||
+	    (nb = realloc(b->p, b->len + len + 1)) == NULL)
+		return 0;
+	b->p = nb;
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return len;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/* The options of one request on the (reset) handle; CURLE_OK or the
+ * first error. */
+static CURLcode setup(CURL *c, const char *url, const char *method,
+    const char *payload, struct curl_slist *hdrs, struct body *b)
 {
-	ssize_t n;
+	CURLcode e = CURLE_OK;
 
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
+#define SET(opt, val) do {				\
+		if (e == CURLE_OK)				\
+			e = curl_easy_setopt(c, opt, val);	\
+	} while (0)
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_PROTOCOLS_STR, "http");
+	SET(CURLOPT_PROXY, "");             /* never a proxy: the worker is local */
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)HOOK_CONNECT_MS);
+	SET(CURLOPT_TIMEOUT_MS, (long)HOOK_TIMEOUT_MS);
+	SET(CURLOPT_HTTPHEADER, hdrs);
+	SET(CURLOPT_WRITEFUNCTION, on_data);
+	SET(CURLOPT_WRITEDATA, b);
+	if (payload != NULL) {
+		SET(CURLOPT_POSTFIELDS, payload);
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
 	}
-	return 0;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		SET(CURLOPT_CUSTOMREQUEST, method);
+#undef SET
+	return e;
 }
 
 /* One request; *resp = the parsed JSON body (may be NULL). Returns the
- * HTTP status or -1. */
+ * HTTP status or -1 (the reason on stderr). */
 static int http_call(struct hook_ctx *h, const char *method, const char *path,
     json_t *body, json_t **resp)
 {
 	char *payload = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	char *head = NULL, *buf = NULL, *nb, *p;
-	size_t len = 0, plen = payload ? strlen(payload) : 0;
-	ssize_t n;
-	int fd, status = -1;
+	struct curl_slist *hdrs = NULL, *t;
+	struct body b = { NULL, 0 };
+	char url[2048];
+	CURLcode e;
+	long status = -1;
 
 	*resp = NULL;
-	if ((fd = connect_to(h->host, h->port)) < 0) {
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", h->base, path) >=
+	    sizeof(url) || (body != NULL && payload == NULL))
+		goto out;
+	/* "Expect:" (empty): no 100-continue round trip for big bodies. */
+	hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	if (hdrs == NULL || (t = curl_slist_append(hdrs, "Expect:")) == NULL)
+		goto out;
+	hdrs = t;
+	curl_easy_reset(h->curl);
+	if ((e = setup(h->curl, url, method, payload, hdrs, &b)) == CURLE_OK)
+		e = curl_easy_perform(h->curl);
+	if (e != CURLE_OK) {
 		fprintf(stderr, "mem-worker hook: cannot reach the worker at "
-		    "%s:%s\n", h->host, h->port);
+		    "%s: %s\n", h->base, curl_easy_strerror(e));
 		goto out;
 	}
-	if (asprintf(&head, "%s %s HTTP/1.1\r\nHost: %s:%s\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n", method, path, h->host, h->port,
-	    plen) < 0) {
-		head = NULL;
-		goto out;
-	}
-	if (write_all(fd, head, strlen(head)) < 0 ||
-	    (plen > 0 && write_all(fd, payload, plen) < 0))
-		goto out;
-	for (;;) {
-		if ((nb = realloc(buf, len + 65536 + 1)) == NULL)
-			goto out;
-		buf = nb;
-		n = recv(fd, buf + len, 65536, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len > (size_t)HOOK_RESP_MAX)
-			goto out;
-	}
-	if (buf == NULL || len < 12 || sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
-		goto out;
-	buf[len] = '\0';
-	if ((p = strstr(buf, "\r\n\r\n")) != NULL)
-		*resp = json_loads(p + 4, JSON_DECODE_ANY, NULL);
+	if (curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) !=
+	    CURLE_OK)
+		status = -1;
+	if (b.p != NULL)
+		*resp = json_loadb(b.p, b.len, JSON_DECODE_ANY, NULL);
 out:
-	if (fd >= 0)
-		close(fd);
+	curl_slist_free_all(hdrs);
 	free(payload);
-	free(head);
-	free(buf);
-	return status;
+	free(b.p);
+	return (int)status;
 }
 
 static const char *in_str(struct hook_ctx *h, const char *k)
@@ -172,38 +165,19 @@ static int post(struct hook_ctx *h, json_int_t id, const char *what,
 	return 0;
 }
 
-/* Percent-encode s for a query string. */
-static void url_encode(const char *s, char *out, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-
-	for (; *s != '\0' && n + 4 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
-			out[n++] = (char)c;
-		else {
-			out[n++] = '%';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 15];
-		}
-	}
-	out[n] = '\0';
-}
-
 /* SessionStart: print recent context (stdout goes to Claude's context). */
 static int ev_session_start(struct hook_ctx *h)
 {
-	char path[1024], proj[768];
+	char path[1024], *proj;
 	json_t *resp = NULL, *item;
 	size_t i;
 	int st;
 
-	url_encode(h->project, proj, sizeof(proj));
+	if ((proj = curl_easy_escape(h->curl, h->project, 0)) == NULL)
+		return -1;
 	snprintf(path, sizeof(path), "/api/context/recent?project=%s&limit=10",
 	    proj);
+	curl_free(proj);
 	st = http_call(h, "GET", path, NULL, &resp);
 	if (st == 200 && json_is_array(resp))
 		json_array_foreach(resp, i, item) {
@@ -335,11 +309,47 @@ static const struct {
 	{ "session-end",   ev_session_end },
 };
 
+/* http://HOST:PORT from the environment; a numeric IPv6 host in brackets. */
+static void base_url(char *out, size_t len)
+{
+	const char *host = getenv("CLAUDE_MEM_WORKER_HOST");
+	const char *port = getenv("CLAUDE_MEM_WORKER_PORT");
+	int v6;
+
+	if (host == NULL || *host == '\0')
+		host = "127.0.0.1";
+	if (port == NULL || *port == '\0')
+		port = "37777";
+	v6 = strchr(host, ':') != NULL && host[0] != '[';
+	snprintf(out, len, "http://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "",
+	    port);
+}
+
+/* Run event ev on the hook JSON read from stdin; failures on stderr. */
+static void run_event(struct hook_ctx *h, size_t ev)
+{
+	json_error_t e;
+	const char *cwd, *base;
+
+	h->in = json_loadf(stdin, JSON_DISABLE_EOF_CHECK, &e);
+	if (!json_is_object(h->in)) {
+		fprintf(stderr, "mem-worker hook: bad JSON on stdin: %s\n", e.text);
+		return;
+	}
+	h->claude_id = in_str(h, "session_id");
+	cwd = in_str(h, "cwd");
+	base = cwd ? strrchr(cwd, '/') : NULL;
+	snprintf(h->project, sizeof(h->project), "%s",
+	    base && base[1] ? base + 1 : cwd ? cwd : "unknown");
+	if (h->claude_id == NULL && ev != 0)
+		fprintf(stderr, "mem-worker hook: no session_id in the input\n");
+	else if (events[ev].fn(h) == 0 && ev != 0)
+		printf("{\"continue\":true,\"suppressOutput\":true}\n");
+}
+
 int hook_main(int argc, char **argv)
 {
 	struct hook_ctx h;
-	json_error_t e;
-	const char *cwd, *base, *port;
 	size_t i;
 
 	if (argc != 2) {
@@ -355,26 +365,15 @@ int hook_main(int argc, char **argv)
 		return 2;
 	}
 	memset(&h, 0, sizeof(h));
-	h.host = getenv("CLAUDE_MEM_WORKER_HOST");
-	if (h.host == NULL || *h.host == '\0')
-		h.host = "127.0.0.1";
-	port = getenv("CLAUDE_MEM_WORKER_PORT");
-	snprintf(h.port, sizeof(h.port), "%s", port && *port ? port : "37777");
-	h.in = json_loadf(stdin, JSON_DISABLE_EOF_CHECK, &e);
-	if (!json_is_object(h.in)) {
-		fprintf(stderr, "mem-worker hook: bad JSON on stdin: %s\n", e.text);
-		json_decref(h.in);
+	base_url(h.base, sizeof(h.base));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (h.curl = curl_easy_init()) == NULL) {
+		fprintf(stderr, "mem-worker hook: cannot initialize libcurl\n");
 		return 0;
 	}
-	h.claude_id = in_str(&h, "session_id");
-	cwd = in_str(&h, "cwd");
-	base = cwd ? strrchr(cwd, '/') : NULL;
-	snprintf(h.project, sizeof(h.project), "%s",
-	    base && base[1] ? base + 1 : cwd ? cwd : "unknown");
-	if (h.claude_id == NULL && i != 0)
-		fprintf(stderr, "mem-worker hook: no session_id in the input\n");
-	else if (events[i].fn(&h) == 0 && i != 0)
-		printf("{\"continue\":true,\"suppressOutput\":true}\n");
+	run_event(&h, i);
 	json_decref(h.in);
+	curl_easy_cleanup(h.curl);
+	curl_global_cleanup();
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * http.c: the libmicrohttpd daemon (external epoll mode, driven by the
  * worker's poll loop, one thread) and the routes of SERVICES.md with the
- * original's JSON shapes. Bodies are capped at WORKER_BODY_MAX; bad JSON or
+ * original's JSON shapes (the read-only /api/... ones are in
+ * api_routes.c). Bodies are capped at WORKER_BODY_MAX; bad JSON or
  * a bad id is 400 {"error":..}; an unknown route 404.
  */
 #include "worker.h"
@@ -20,14 +21,12 @@
 
 #include <microhttpd.h>
 
-struct req {                     /* per connection: the body so far */
-	char *body;
+struct http_req {                /* per request */
+	char *body;              /* the body so far */
 	size_t len, cap;
 	int too_big;
+	struct search_call *search;     /* a suspended /api/search... */
 };
-
-typedef enum MHD_Result (*route_fn)(struct worker *, struct MHD_Connection *,
-    struct req *, const char *id);
 
 /* ---- replies ------------------------------------------------------------ */
 
@@ -51,12 +50,6 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
 }
 
 /* Send j (reference stolen). */
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-    json_t *j)
-{
-	return (enum MHD_Result)http_reply(c, status, j);
-}
-
 int http_reply(struct MHD_Connection *c, unsigned status, json_t *j)
 {
 	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
@@ -68,8 +61,6 @@ int http_reply(struct MHD_Connection *c, unsigned status, json_t *j)
 	return reply_text(c, status, "application/json", text,
 	    MHD_RESPMEM_MUST_FREE);
 }
-
-#define reply_error(...) ((enum MHD_Result)http_reply_error(__VA_ARGS__))
 
 int http_reply_error(struct MHD_Connection *c, unsigned status,
     const char *fmt, ...)
@@ -85,8 +76,7 @@ int http_reply_error(struct MHD_Connection *c, unsigned status,
 
 /* ---- request helpers ------------------------------------------------------ */
 
-/* A positive integer id; -1 if s is not one. */
-static int64_t parse_id(const char *s)
+int64_t http_parse_id(const char *s)
 {
 	char *end;
 	long long v;
@@ -102,8 +92,8 @@ static int64_t parse_id(const char *s)
 
 /* The body as a JSON object; NULL (and a 400 sent) if it is not one.
  * An empty body is {} when empty_ok. */
-static json_t *body_object(struct MHD_Connection *c, struct req *rq,
-    int empty_ok, enum MHD_Result *rc)
+static json_t *body_object(struct MHD_Connection *c, struct http_req *rq,
+    int empty_ok, int *rc)
 {
 	json_error_t e;
 	json_t *j;
@@ -113,7 +103,7 @@ static json_t *body_object(struct MHD_Connection *c, struct req *rq,
 	j = json_loadb(rq->body ? rq->body : "", rq->len, 0, &e);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		*rc = reply_error(c, 400, "Invalid JSON body: %s",
+		*rc = http_reply_error(c, 400, "Invalid JSON body: %s",
 		    j ? "expected an object" : e.text);
 		return NULL;
 	}
@@ -127,54 +117,31 @@ static const char *jstr(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static const char *arg(struct MHD_Connection *c, const char *k)
-{
-	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
-}
-
-/* Query integer in [min, max] (clamped above), default def; -1 if bad. */
-static int query_int(struct MHD_Connection *c, const char *k, int64_t def,
-    int64_t max, int64_t *out)
-{
-	const char *s = arg(c, k);
-	char *end;
-	long long v;
-
-	*out = def;
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		return -1;
-	*out = v > max ? max : v;
-	return 0;
-}
-
 /* ---- sessions ------------------------------------------------------------ */
 
 static struct session *need_session(struct worker *w, struct MHD_Connection *c,
-    const char *id, enum MHD_Result *rc)
+    const char *id, int *rc)
 {
-	int64_t n = parse_id(id);
+	int64_t n = http_parse_id(id);
 	struct session *s;
 	int found;
 
 	if (n < 0) {
-		*rc = reply_error(c, 400, "Invalid session id: %s", id);
+		*rc = http_reply_error(c, 400, "Invalid session id: %s", id);
 		return NULL;
 	}
 	s = session_get_or_start(w, n, &found);
 	if (s == NULL)
-		*rc = found < 0 ? reply_error(c, 500, "Store error") :
-		    reply_error(c, 404, "Session %lld not found", (long long)n);
+		*rc = found < 0 ? http_reply_error(c, 500, "Store error") :
+		    http_reply_error(c, 404, "Session %lld not found",
+		    (long long)n);
 	return s;
 }
 
-static enum MHD_Result r_init(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_init(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
-	enum MHD_Result rc = MHD_NO;
+	int rc = MHD_NO;
 	json_t *b = body_object(c, rq, 1, &rc);
 	struct session *s;
 	const char *p;
@@ -190,81 +157,82 @@ static enum MHD_Result r_init(struct worker *w, struct MHD_Connection *c,
 	sse_broadcast(w->sse, "session_started", "session", json_pack(
 	    "{s:I, s:s, s:s?}", "sessionDbId", (json_int_t)s->id, "project",
 	    s->project ? s->project : "", "userPrompt", s->user_prompt));
-	rc = reply(c, 200, json_pack("{s:s, s:I, s:i}", "status", "initialized",
-	    "sessionDbId", (json_int_t)s->id, "port", w->port));
+	rc = http_reply(c, 200, json_pack("{s:s, s:I, s:i}", "status",
+	    "initialized", "sessionDbId", (json_int_t)s->id, "port", w->port));
 out:
 	json_decref(b);
 	return rc;
 }
 
-static enum MHD_Result enqueue(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id, enum qkind kind)
+static int enqueue(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id, enum qkind kind)
 {
-	enum MHD_Result rc = MHD_NO;
+	int rc = MHD_NO;
 	json_t *b = body_object(c, rq, kind == Q_SUMMARIZE, &rc);
 	struct session *s;
 
 	if (b == NULL)
 		return rc;
 	if (kind == Q_OBSERVATION && jstr(b, "tool_name") == NULL) {
-		rc = reply_error(c, 400, "tool_name is required");
+		rc = http_reply_error(c, 400, "tool_name is required");
 		goto out;
 	}
 	if ((s = need_session(w, c, id, &rc)) == NULL)
 		goto out;
 	session_enqueue(s, kind, b);
-	rc = reply(c, 200, json_pack("{s:s}", "status", "queued"));
+	rc = http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
 out:
 	json_decref(b);
 	return rc;
 }
 
-static enum MHD_Result r_obs(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_obs(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
 	return enqueue(w, c, rq, id, Q_OBSERVATION);
 }
 
-static enum MHD_Result r_summarize(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_summarize(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
 	return enqueue(w, c, rq, id, Q_SUMMARIZE);
 }
 
-static enum MHD_Result r_status(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_status(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
-	int64_t n = parse_id(id);
+	int64_t n = http_parse_id(id);
 	struct session *s;
 
 	if (n < 0)
-		return reply_error(c, 400, "Invalid session id: %s", id);
+		return http_reply_error(c, 400, "Invalid session id: %s", id);
 	if ((s = session_find(w, n)) == NULL)
-		return reply(c, 200, json_pack("{s:s}", "status", "not_found"));
-	return reply(c, 200, json_pack("{s:s, s:I, s:s, s:I, s:I}",
+		return http_reply(c, 200, json_pack("{s:s}", "status",
+		    "not_found"));
+	return http_reply(c, 200, json_pack("{s:s, s:I, s:s, s:I, s:I}",
 	    "status", "active", "sessionDbId", (json_int_t)s->id,
 	    "project", s->project ? s->project : "",
 	    "queueLength", (json_int_t)s->qlen,
 	    "uptime", (json_int_t)(wall_ms() - s->started_ms)));
 }
 
-static enum MHD_Result r_delete(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_delete(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
-	int64_t n = parse_id(id);
+	int64_t n = http_parse_id(id);
 	struct session *s;
 
 	if (n < 0)
-		return reply_error(c, 400, "Invalid session id: %s", id);
+		return http_reply_error(c, 400, "Invalid session id: %s", id);
 	if ((s = session_find(w, n)) != NULL)
 		session_drop(w, s);
-	return reply(c, 200, json_pack("{s:s}", "status", "deleted"));
+	return http_reply(c, 200, json_pack("{s:s}", "status", "deleted"));
 }
 
-static enum MHD_Result r_complete(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_complete(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
-	enum MHD_Result rc = MHD_NO;
+	int rc = MHD_NO;
 	struct session *s = need_session(w, c, id, &rc);
 
 	if (s == NULL)
@@ -281,13 +249,13 @@ static enum MHD_Result r_complete(struct worker *w, struct MHD_Connection *c,
 		agent_close_stdin(s->agent);
 	} else
 		session_drop(w, s);
-	return reply(c, 200, json_pack("{s:b}", "success", 1));
+	return http_reply(c, 200, json_pack("{s:b}", "success", 1));
 }
 
-static enum MHD_Result r_new_session(struct worker *w,
-    struct MHD_Connection *c, struct req *rq, const char *id)
+static int r_new_session(struct worker *w,
+    struct MHD_Connection *c, struct http_req *rq, const char *id)
 {
-	enum MHD_Result rc = MHD_NO;
+	int rc = MHD_NO;
 	json_t *b = body_object(c, rq, 0, &rc);
 	const char *cid, *prompt;
 	int64_t sid;
@@ -298,135 +266,26 @@ static enum MHD_Result r_new_session(struct worker *w,
 	cid = jstr(b, "claude_session_id");
 	prompt = jstr(b, "prompt");
 	if (cid == NULL || *cid == '\0')
-		rc = reply_error(c, 400, "claude_session_id is required");
+		rc = http_reply_error(c, 400, "claude_session_id is required");
 	else if (store_session_upsert(w->store, cid, jstr(b, "project"), prompt,
 	    &sid, &number) < 0)
-		rc = reply_error(c, 500, "Store error");
+		rc = http_reply_error(c, 500, "Store error");
 	else {
 		if (prompt != NULL && *prompt != '\0')
 			sse_broadcast(w->sse, "new_prompt", "prompt", json_pack(
 			    "{s:I, s:i, s:s}", "sessionDbId", (json_int_t)sid,
 			    "promptNumber", number, "prompt_text", prompt));
-		rc = reply(c, 200, json_pack("{s:I, s:i}", "sessionDbId",
+		rc = http_reply(c, 200, json_pack("{s:I, s:i}", "sessionDbId",
 		    (json_int_t)sid, "promptNumber", number));
 	}
 	json_decref(b);
 	return rc;
 }
 
-/* ---- reading the store ------------------------------------------------- */
-
-static enum MHD_Result list(struct worker *w, struct MHD_Connection *c,
-    enum store_list which)
+static int r_processing(struct worker *w,
+    struct MHD_Connection *c, struct http_req *rq, const char *id)
 {
-	int64_t offset, limit;
-	json_t *j;
-
-	if (query_int(c, "offset", 0, INT64_MAX / 2, &offset) < 0 ||
-	    query_int(c, "limit", 20, WORKER_LIST_MAX, &limit) < 0)
-		return reply_error(c, 400, "offset and limit must be "
-		    "non-negative integers");
-	if (limit == 0)
-		limit = 20;
-	j = store_list(w->store, which, arg(c, "project"), offset, limit);
-	return j ? reply(c, 200, j) : reply_error(c, 500, "Store error");
-}
-
-static enum MHD_Result r_list_obs(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
-{
-	return list(w, c, LIST_OBSERVATIONS);
-}
-
-static enum MHD_Result r_list_sum(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
-{
-	return list(w, c, LIST_SUMMARIES);
-}
-
-static enum MHD_Result r_list_prompts(struct worker *w,
-    struct MHD_Connection *c, struct req *rq, const char *id)
-{
-	return list(w, c, LIST_PROMPTS);
-}
-
-static enum MHD_Result one(struct worker *w, struct MHD_Connection *c,
-    const char *id, int which, const char *what)
-{
-	int64_t n = parse_id(id);
-	json_t *j = NULL;
-	int r;
-
-	if (n < 0)
-		return reply_error(c, 400, "Invalid %s id: %s", what, id);
-	r = which < 0 ? store_get_session_json(w->store, n, &j) :
-	    store_get_one(w->store, (enum store_list)which, n, &j);
-	if (r < 0)
-		return reply_error(c, 500, "Store error");
-	if (r == 0)
-		return reply_error(c, 404, "%c%s #%lld not found",
-		    what[0] - 32, what + 1, (long long)n);
-	return reply(c, 200, j);
-}
-
-static enum MHD_Result r_one_obs(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
-{
-	return one(w, c, id, LIST_OBSERVATIONS, "observation");
-}
-
-static enum MHD_Result r_one_session(struct worker *w,
-    struct MHD_Connection *c, struct req *rq, const char *id)
-{
-	return one(w, c, id, -1, "session");
-}
-
-static enum MHD_Result r_one_prompt(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
-{
-	return one(w, c, id, LIST_PROMPTS, "prompt");
-}
-
-static enum MHD_Result r_stats(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
-{
-	struct session *s;
-	struct stat st;
-	json_t *db = store_stats(w->store);
-	int n = 0;
-
-	for (s = w->sessions; s != NULL; s = s->next)
-		n++;
-	if (db == NULL)
-		return reply_error(c, 500, "Store error");
-	json_object_set_new(db, "size", json_integer(
-	    stat(store_path(w->store), &st) == 0 ? (json_int_t)st.st_size : 0));
-	return reply(c, 200, json_pack("{s:{s:s, s:I, s:i, s:I, s:i, s:I, s:I,"
-	    " s:s}, s:o}", "worker",
-	    "version", CSUP_VERSION,
-	    "uptime", (json_int_t)(wall_ms() - w->started_ms),
-	    "activeSessions", n,
-	    "sseClients", (json_int_t)sse_clients(w->sse),
-	    "port", w->port,
-	    "queueLength", (json_int_t)queue_total(w),
-	    "processed", (json_int_t)w->processed,
-	    "search", mcp_state(w->mcp),
-	    "database", db));
-}
-
-static enum MHD_Result r_proc_status(struct worker *w,
-    struct MHD_Connection *c, struct req *rq, const char *id)
-{
-	size_t q = queue_total(w);
-
-	return reply(c, 200, json_pack("{s:b, s:I}", "isProcessing", q > 0,
-	    "queueDepth", (json_int_t)q));
-}
-
-static enum MHD_Result r_processing(struct worker *w,
-    struct MHD_Connection *c, struct req *rq, const char *id)
-{
-	enum MHD_Result rc = MHD_NO;
+	int rc = MHD_NO;
 	json_t *b = body_object(c, rq, 1, &rc);
 	json_t *v;
 	int on;
@@ -436,40 +295,40 @@ static enum MHD_Result r_processing(struct worker *w,
 	v = json_object_get(b, "isProcessing");
 	if (v != NULL && !json_is_boolean(v)) {
 		json_decref(b);
-		return reply_error(c, 400, "isProcessing must be a boolean");
+		return http_reply_error(c, 400, "isProcessing must be a boolean");
 	}
 	on = v ? json_is_true(v) : queue_total(w) > 0;
 	sse_broadcast(w->sse, "processing_status", "isProcessing",
 	    json_boolean(on));
 	json_decref(b);
-	return reply(c, 200, json_pack("{s:s, s:b}", "status", "ok",
+	return http_reply(c, 200, json_pack("{s:s, s:b}", "status", "ok",
 	    "isProcessing", on));
 }
 
-static enum MHD_Result r_health(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_health(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
 	pid_t pid = mcp_pid(w->mcp);
 
 	if (w->store == NULL)
-		return reply(c, 503, json_pack("{s:s, s:I}", "status", "error",
-		    "timestamp", (json_int_t)wall_ms()));
-	return reply(c, 200, json_pack("{s:s, s:I, s:s, s:o}", "status", "ok",
-	    "timestamp", (json_int_t)wall_ms(), "search", mcp_state(w->mcp),
+		return http_reply(c, 503, json_pack("{s:s, s:I}", "status",
+		    "error", "timestamp", (json_int_t)wall_ms()));
+	return http_reply(c, 200, json_pack("{s:s, s:I, s:s, s:o}", "status",
+	    "ok", "timestamp", (json_int_t)wall_ms(), "search", mcp_state(w->mcp),
 	    "searchPid", pid > 0 ? json_integer(pid) : json_null()));
 }
 
-static enum MHD_Result r_viewer(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_viewer(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
 	return reply_text(c, 200, "text/html; charset=utf-8",
 	    (char *)viewer_html(), MHD_RESPMEM_PERSISTENT);
 }
 
-static enum MHD_Result r_stream(struct worker *w, struct MHD_Connection *c,
-    struct req *rq, const char *id)
+static int r_stream(struct worker *w, struct MHD_Connection *c,
+    struct http_req *rq, const char *id)
 {
-	return (enum MHD_Result)sse_open(w, c);
+	return sse_open(w, c);
 }
 
 /* ---- the route table ------------------------------------------------------ */
@@ -477,7 +336,7 @@ static enum MHD_Result r_stream(struct worker *w, struct MHD_Connection *c,
 static const struct route {
 	const char *method;
 	const char *pattern;    /* ":id" matches one path segment */
-	route_fn fn;
+	http_route_fn fn;
 } routes[] = {
 	{ "GET",    "/health",                  r_health },
 	{ "GET",    "/",                        r_viewer },
@@ -489,14 +348,14 @@ static const struct route {
 	{ "GET",    "/sessions/:id/status",     r_status },
 	{ "POST",   "/sessions/:id/complete",   r_complete },
 	{ "DELETE", "/sessions/:id",            r_delete },
-	{ "GET",    "/api/observations",        r_list_obs },
-	{ "GET",    "/api/summaries",           r_list_sum },
-	{ "GET",    "/api/prompts",             r_list_prompts },
-	{ "GET",    "/api/observation/:id",     r_one_obs },
-	{ "GET",    "/api/session/:id",         r_one_session },
-	{ "GET",    "/api/prompt/:id",          r_one_prompt },
-	{ "GET",    "/api/stats",               r_stats },
-	{ "GET",    "/api/processing-status",   r_proc_status },
+	{ "GET",    "/api/observations",        api_observations },
+	{ "GET",    "/api/summaries",           api_summaries },
+	{ "GET",    "/api/prompts",             api_prompts },
+	{ "GET",    "/api/observation/:id",     api_observation },
+	{ "GET",    "/api/session/:id",         api_session },
+	{ "GET",    "/api/prompt/:id",          api_prompt },
+	{ "GET",    "/api/stats",               api_stats },
+	{ "GET",    "/api/processing-status",   api_processing_status },
 	{ "POST",   "/api/processing",          r_processing },
 };
 
@@ -526,8 +385,8 @@ static int match(const char *pattern, const char *url, char *id, size_t idlen)
 	return *url == '\0' || (url[0] == '/' && url[1] == '\0');
 }
 
-static enum MHD_Result dispatch(struct worker *w, struct MHD_Connection *c,
-    const char *method, const char *url, struct req *rq)
+static int dispatch(struct worker *w, struct MHD_Connection *c,
+    const char *method, const char *url, struct http_req *rq)
 {
 	const char *tool;
 	char id[128];
@@ -538,11 +397,11 @@ static enum MHD_Result dispatch(struct worker *w, struct MHD_Connection *c,
 		    match(routes[i].pattern, url, id, sizeof(id)))
 			return routes[i].fn(w, c, rq, id);
 	if (strcmp(method, "GET") == 0 && (tool = search_tool_of(url)) != NULL)
-		return (enum MHD_Result)search_route(w, c, tool);
+		return search_route(w, c, tool, &rq->search);
 	if (strcmp(method, "OPTIONS") == 0)
 		return reply_text(c, 204, "text/plain", (char *)"",
 		    MHD_RESPMEM_PERSISTENT);
-	return reply_error(c, 404, "Not found: %s %s", method, url);
+	return http_reply_error(c, 404, "Not found: %s %s", method, url);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -550,7 +409,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct worker *w = cls;
-	struct req *rq = *con_cls;
+	struct http_req *rq = *con_cls;
 	char *nb;
 
 	if (rq == NULL) {
@@ -586,19 +445,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (rq->too_big)
-		return reply_error(c, 413, "Request body larger than %ld bytes",
-		    WORKER_BODY_MAX);
+		return (enum MHD_Result)http_reply_error(c, 413, "Request body larger "
+		    "than %ld bytes", WORKER_BODY_MAX);
 	if (w->stopping)
-		return reply_error(c, 503, "Shutting down");
-	return dispatch(w, c, method, url, rq);
+		return (enum MHD_Result)http_reply_error(c, 503, "Shutting down");
+	return (enum MHD_Result)dispatch(w, c, method, url, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct req *rq = *con_cls;
+	struct worker *w = cls;
+	struct http_req *rq = *con_cls;
 
 	if (rq != NULL) {
+		search_call_free(w, rq->search);
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;

@@ -10,7 +10,8 @@
  *   MEM_WORKER_TEST_SKIP_CLEANUP=1 (TEST ONLY: exit on SIGTERM without the
  *   shutdown chain, leaving children behind for a supervisor to sweep).
  * main() reads as the start-up checklist; the loop is poll() over the
- * signal self-pipe, MHD's epoll fd and the agents' stdout.
+ * signal self-pipe, MHD's epoll fd, the search child's stdout (while a
+ * call is in flight) and the agents' stdout.
  */
 #include "worker.h"
 #include "log.h"
@@ -127,6 +128,11 @@ static int build_pollfds(struct worker *w, struct pollfd *p,
 	p[n++].events = POLLIN;
 	p[n].fd = http_epoll_fd(w);
 	p[n++].events = POLLIN;
+	if (mcp_fd(w->mcp) >= 0) {     /* a search call in flight */
+		owner[n] = NULL;
+		p[n].fd = mcp_fd(w->mcp);
+		p[n++].events = POLLIN;
+	}
 	for (s = w->sessions; s != NULL && n < POLL_MAX; s = s->next)
 		if (s->agent != NULL && agent_stdout_fd(s->agent) >= 0) {
 			owner[n] = s;
@@ -134,6 +140,19 @@ static int build_pollfds(struct worker *w, struct pollfd *p,
 			p[n++].events = POLLIN;
 		}
 	return n;
+}
+
+/* The poll timeout: MHD's, the search call's deadline, at most 1 s, 0
+ * with queued work. */
+static int poll_timeout(struct worker *w)
+{
+	int64_t t = http_timeout_ms(w), m = mcp_timeout_ms(w->mcp);
+
+	if (queue_total(w) > 0)
+		return 0;
+	if (t < 0 || t > 1000)
+		t = 1000;
+	return (int)(m >= 0 && m < t ? m : t);
 }
 
 /* A request handled by http_run() may have dropped the session: compare
@@ -152,20 +171,19 @@ static void serve(struct worker *w)
 {
 	struct pollfd p[POLL_MAX];
 	struct session *owner[POLL_MAX];
-	int n, i, timeout;
-	int64_t t;
+	int n, i;
 
 	for (;;) {
 		n = build_pollfds(w, p, owner);
-		t = http_timeout_ms(w);
-		timeout = queue_total(w) > 0 ? 0 : (t < 0 || t > 1000) ? 1000 : (int)t;
-		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, poll_timeout(w)) < 0 && errno != EINTR)
 			fatal("poll");
 		if (read_signals(w))
 			return;
+		mcp_process(w->mcp);     /* may resume search requests */
 		http_run(w);
 		for (i = 2; i < n; i++)
-			if (p[i].revents != 0 && still_listed(w, owner[i]))
+			if (p[i].revents != 0 && owner[i] != NULL &&
+			    still_listed(w, owner[i]))
 				agent_read(w, owner[i]);
 		if (queue_total(w) > 0) {
 			int tx = store_tx_begin(w->store) == 0;

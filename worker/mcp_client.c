@@ -4,7 +4,12 @@
  * Newline-delimited JSON-RPC 2.0: initialize + notifications/initialized
  * once, then one tools/call at a time, each bounded by a timeout. A child
  * that died or timed out is reaped at once and started again on the next
- * call. Calls are synchronous: the loop waits at most the timeout.
+ * call.
+ *
+ * Calls are asynchronous: mcp_call() queues one; the worker's loop polls
+ * mcp_fd() until mcp_timeout_ms() and calls mcp_process(), which reads the
+ * answers, enforces the deadline and reports each call to its done
+ * callback, in order. Only start-up (mcp_ensure) waits, before serving.
  */
 #include "worker.h"
 #include "log.h"
@@ -24,6 +29,13 @@
 #define MCP_PROTOCOL "2025-06-18"
 #define MCP_LINE_MAX (64L * 1024 * 1024)
 
+struct mcp_call {                /* a queued tools/call */
+	struct mcp_call *next;
+	json_t *params;          /* {"name":tool, "arguments":{...}} */
+	mcp_done_fn done;        /* NULL once cancelled */
+	void *ud;
+};
+
 struct mcp {
 	char bin[PATH_MAX];
 	int timeout_ms;
@@ -33,6 +45,11 @@ struct mcp {
 	size_t len;
 	json_int_t next_id;
 	const char *state;       /* for /health */
+	json_int_t wait_id;      /* the request in flight, 0 if none */
+	int64_t deadline;        /* of the request in flight */
+	int initializing;        /* wait_id is the initialize request */
+	struct mcp_call *head, **tail;  /* head: the call being served */
+	char err[PATH_MAX + 256];       /* why the last start failed */
 };
 
 static void find_bin(char *out, size_t len)
@@ -66,6 +83,7 @@ struct mcp *mcp_new(const char *argv0, int timeout_ms)
 	m->in = m->out = -1;
 	m->next_id = 1;
 	m->state = "stopped";
+	m->tail = &m->head;
 	return m;
 }
 
@@ -113,7 +131,8 @@ void mcp_reap(struct mcp *m)
 	int status;
 	pid_t r;
 
-	if (m->pid <= 0)
+	/* With a request in flight, EOF on its stdout tells (mcp_process). */
+	if (m->pid <= 0 || m->wait_id != 0)
 		return;
 	do
 		r = waitpid(m->pid, &status, WNOHANG);
@@ -193,138 +212,257 @@ out:
 	return rc;
 }
 
-/* Next complete line from the child as JSON, or NULL with *gone / timeout. */
-static json_t *next_msg(struct mcp *m, int64_t deadline, int *why)
+/* Send a request (params stolen); it is now the one in flight. */
+static int send_request(struct mcp *m, const char *method, json_t *params)
 {
-	struct pollfd pfd;
-	char chunk[65536], *nl, *nb;
-	ssize_t n;
+	json_int_t id = m->next_id++;
+	json_t *msg = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0",
+	    "id", id, "method", method, "params", params);
+	int rc = msg != NULL ? send_msg(m, msg) : -1;
+
+	json_decref(msg);
+	if (rc == 0) {
+		m->wait_id = id;
+		m->deadline = now_ms() + m->timeout_ms;
+	}
+	return rc;
+}
+
+/* Report the head call (if any) and drop it. */
+static void finish_head(struct mcp *m, int rc, json_t *result, const char *err)
+{
+	struct mcp_call *c = m->head;
+
+	if (c == NULL)
+		return;
+	if ((m->head = c->next) == NULL)
+		m->tail = &m->head;
+	if (c->done != NULL)
+		c->done(c->ud, rc, result, err);
+	json_decref(c->params);
+	free(c);
+}
+
+/* The request in flight failed (child gone, timed out, write failed): kill
+ * and reap the child; a failed initialize also fails the call waiting. */
+static void fail_request(struct mcp *m, const char *state, const char *why)
+{
+	int init = m->initializing;
+
+	snprintf(m->err, sizeof(m->err), "%s", why);
+	m->wait_id = 0;
+	m->initializing = 0;
+	kill_and_reap(m, init ? "failed" : state);
+	finish_head(m, -1, NULL, why);
+}
+
+/* Spawn the child and send initialize. */
+static int start_child(struct mcp *m)
+{
+	json_t *params;
+
+	if (spawn(m, m->err, sizeof(m->err)) < 0)
+		return -1;
+	params = json_pack("{s:s, s:{}, s:{s:s, s:s}}", "protocolVersion",
+	    MCP_PROTOCOL, "capabilities", "clientInfo", "name",
+	    "claude-mem-worker", "version", "1.0.0");
+	if (send_request(m, "initialize", params) < 0) {
+		snprintf(m->err, sizeof(m->err), "search server: write failed");
+		kill_and_reap(m, "failed");
+		return -1;
+	}
+	m->initializing = 1;
+	return 0;
+}
+
+/* Start serving the head call if nothing is in flight. */
+static void kick(struct mcp *m)
+{
+	json_t *params;
+
+	while (m->wait_id == 0 && m->head != NULL) {
+		if (m->pid <= 0) {
+			if (start_child(m) < 0)
+				finish_head(m, -1, NULL, m->err);
+			continue;
+		}
+		params = json_incref(m->head->params);
+		if (send_request(m, "tools/call", params) < 0)
+			fail_request(m, "exited", "search server: write failed");
+	}
+}
+
+static void on_initialized(struct mcp *m, json_t *r)
+{
+	json_t *note;
+
+	if (json_object_get(r, "result") == NULL) {
+		fail_request(m, "failed", "search server: initialize failed");
+		return;
+	}
+	note = json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method",
+	    "notifications/initialized");
+	if (note == NULL || send_msg(m, note) < 0) {
+		json_decref(note);
+		fail_request(m, "failed", "search server: write failed");
+		return;
+	}
+	json_decref(note);
+	m->state = "ready";
+	log_info("search server pid %d ready (%s)", (int)m->pid, m->bin);
+}
+
+static void on_answer(struct mcp *m, json_t *r)
+{
+	json_t *e = json_object_get(r, "error"), *res;
+	char err[512];
+
+	if (e != NULL) {
+		const char *t = json_string_value(json_object_get(e, "message"));
+
+		snprintf(err, sizeof(err), "search server error: %s", t ? t : "?");
+		finish_head(m, -2, NULL, err);   /* the child is fine */
+	} else if ((res = json_object_get(r, "result")) == NULL)
+		finish_head(m, -2, NULL, "search server: response without a result");
+	else
+		finish_head(m, 0, res, NULL);
+}
+
+/* A message from the child: the answer in flight, or ignored. */
+static void on_message(struct mcp *m, json_t *r)
+{
+	json_t *rid = json_object_get(r, "id");
+
+	if (m->wait_id == 0 || !json_is_integer(rid) ||
+	    json_integer_value(rid) != m->wait_id)
+		return;             /* a notification or a stale answer */
+	m->wait_id = 0;
+	if (m->initializing) {
+		m->initializing = 0;
+		on_initialized(m, r);
+	} else
+		on_answer(m, r);
+}
+
+/* Handle the complete lines in the buffer. */
+static void take_lines(struct mcp *m)
+{
+	char *nl;
 	json_t *j;
 
+	while (m->len > 0 && (nl = memchr(m->buf, '\n', m->len)) != NULL) {
+		*nl = '\0';
+		j = json_loads(m->buf, 0, NULL);
+		m->len -= (size_t)(nl - m->buf) + 1;
+		memmove(m->buf, nl + 1, m->len);
+		if (j != NULL)
+			on_message(m, j);
+		json_decref(j);
+	}
+}
+
+/* Read what the child wrote; 0, or -1 when it is gone (EOF, error). */
+static int read_available(struct mcp *m)
+{
+	char chunk[65536], *nb;
+	ssize_t n;
+
 	for (;;) {
-		while ((nl = memchr(m->buf ? m->buf : "", '\n', m->len)) != NULL) {
-			*nl = '\0';
-			j = json_loads(m->buf, 0, NULL);
-			m->len -= (size_t)(nl - m->buf) + 1;
-			memmove(m->buf, nl + 1, m->len);
-			if (j != NULL)
-				return j;
-		}
-		int64_t left = deadline - now_ms();
-		if (left <= 0) {
-			*why = 1;
-			return NULL;
-		}
-		pfd.fd = m->out;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR) {
-			*why = 2;
-			return NULL;
-		}
 		n = read(m->out, chunk, sizeof(chunk));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || m->len + (size_t)n > (size_t)MCP_LINE_MAX) {
-			*why = 2;
-			return NULL;
-		}
-		if ((nb = realloc(m->buf, m->len + (size_t)n)) == NULL) {
-			*why = 2;
-			return NULL;
-		}
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0 || m->len + (size_t)n > (size_t)MCP_LINE_MAX)
+			return -1;
+		if ((nb = realloc(m->buf, m->len + (size_t)n)) == NULL)
+			return -1;
 		m->buf = nb;
 		memcpy(m->buf + m->len, chunk, (size_t)n);
 		m->len += (size_t)n;
 	}
 }
 
-/* Send a request and wait for the response with the same id. */
-static int request(struct mcp *m, const char *method, json_t *params,
-    json_t **result, char *err, size_t errlen)
+void mcp_process(struct mcp *m)
 {
-	json_int_t id = m->next_id++;
-	json_t *msg = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0",
-	    "id", id, "method", method, "params", params);
-	int64_t deadline = now_ms() + m->timeout_ms;
-	int why = 0;
-	json_t *r, *e;
+	int gone;
 
-	*result = NULL;
-	if (msg == NULL || send_msg(m, msg) < 0) {
-		json_decref(msg);
-		snprintf(err, errlen, "search server: write failed");
-		kill_and_reap(m, "exited");
+	if (m->wait_id == 0)
+		return;
+	gone = read_available(m) < 0;
+	take_lines(m);
+	if (m->wait_id != 0 && gone)
+		fail_request(m, "exited", "search server exited");
+	else if (m->wait_id != 0 && now_ms() >= m->deadline)
+		fail_request(m, "timeout", "search server timed out");
+	kick(m);
+}
+
+int mcp_fd(const struct mcp *m)
+{
+	return m->wait_id != 0 ? m->out : -1;
+}
+
+int64_t mcp_timeout_ms(const struct mcp *m)
+{
+	int64_t left;
+
+	if (m->wait_id == 0)
+		return -1;
+	left = m->deadline - now_ms();
+	return left > 0 ? left : 0;
+}
+
+int mcp_call(struct mcp *m, const char *tool, json_t *args, mcp_done_fn done,
+    void *ud)
+{
+	struct mcp_call *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->params = json_pack("{s:s, s:O}", "name", tool,
+	    "arguments", args)) == NULL) {
+		free(c);
 		return -1;
 	}
-	json_decref(msg);
-	while ((r = next_msg(m, deadline, &why)) != NULL) {
-		json_t *rid = json_object_get(r, "id");
-
-		if (json_is_integer(rid) && json_integer_value(rid) == id)
-			break;
-		json_decref(r);     /* a notification or a stale answer */
-	}
-	if (r == NULL) {
-		snprintf(err, errlen, "search server %s",
-		    why == 1 ? "timed out" : "exited");
-		kill_and_reap(m, why == 1 ? "timeout" : "exited");
-		return -1;
-	}
-	if ((e = json_object_get(r, "error")) != NULL) {
-		const char *t = json_string_value(json_object_get(e, "message"));
-		snprintf(err, errlen, "search server error: %s", t ? t : "?");
-		json_decref(r);
-		return -2;          /* the child is fine, the call was not */
-	}
-	*result = json_incref(json_object_get(r, "result"));
-	json_decref(r);
-	if (*result == NULL) {
-		snprintf(err, errlen, "search server: response without a result");
-		return -2;
-	}
+	c->done = done;
+	c->ud = ud;
+	*m->tail = c;
+	m->tail = &c->next;
+	mcp_reap(m);
+	kick(m);
 	return 0;
+}
+
+void mcp_cancel(struct mcp *m, void *ud)
+{
+	struct mcp_call *c;
+
+	for (c = m->head; c != NULL; c = c->next)
+		if (c->ud == ud)
+			c->done = NULL;
 }
 
 int mcp_ensure(struct mcp *m, char *err, size_t errlen)
 {
-	json_t *params, *res = NULL, *note;
+	struct pollfd pfd;
 
 	mcp_reap(m);
-	if (m->pid > 0)
-		return 0;
-	if (spawn(m, err, errlen) < 0)
-		return -1;
-	params = json_pack("{s:s, s:{}, s:{s:s, s:s}}", "protocolVersion",
-	    MCP_PROTOCOL, "capabilities", "clientInfo", "name",
-	    "claude-mem-worker", "version", "1.0.0");
-	if (request(m, "initialize", params, &res, err, errlen) != 0) {
-		if (m->pid > 0)
-			kill_and_reap(m, "failed");
-		else
-			m->state = "failed";
-		json_decref(res);
+	if (m->pid <= 0 && start_child(m) < 0) {
+		snprintf(err, errlen, "%s", m->err);
 		return -1;
 	}
-	json_decref(res);
-	note = json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method",
-	    "notifications/initialized");
-	send_msg(m, note);
-	json_decref(note);
-	m->state = "ready";
-	log_info("search server pid %d ready (%s)", (int)m->pid, m->bin);
-	return 0;
-}
-
-int mcp_call_tool(struct mcp *m, const char *tool, json_t *args,
-    json_t **result, char *err, size_t errlen)
-{
-	json_t *params;
-
-	*result = NULL;
-	if (mcp_ensure(m, err, errlen) < 0)
-		return -1;
-	params = json_pack("{s:s, s:O}", "name", tool, "arguments", args);
-	return request(m, "tools/call", params, result, err, errlen);
+	while (m->initializing && m->wait_id != 0) {
+		pfd.fd = m->out;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)mcp_timeout_ms(m)) < 0 && errno != EINTR)
+			break;
+		mcp_process(m);
+	}
+	if (m->pid > 0 && !m->initializing)
+		return 0;
+	if (m->pid > 0)
+		fail_request(m, "failed", "search server: poll failed");
+	snprintf(err, errlen, "%s", m->err);
+	return -1;
 }
 
 /* Wait for the child until deadline; 1 when reaped. */
@@ -345,10 +483,20 @@ static int wait_until(struct mcp *m, int64_t deadline)
 	}
 }
 
+/* Fail every queued call: their requests get an answer before HTTP stops. */
+static void fail_all(struct mcp *m, const char *why)
+{
+	m->wait_id = 0;
+	m->initializing = 0;
+	while (m->head != NULL)
+		finish_head(m, -1, NULL, why);
+}
+
 void mcp_close(struct mcp *m, int64_t deadline)
 {
 	int64_t now = now_ms(), grace = (deadline - now) / 2;
 
+	fail_all(m, "search server stopped: shutting down");
 	if (m->pid <= 0) {
 		forget(m, "stopped");
 		return;
@@ -370,6 +518,7 @@ void mcp_free(struct mcp *m)
 {
 	if (m == NULL)
 		return;
+	fail_all(m, "search server stopped");
 	if (m->pid > 0)
 		kill_and_reap(m, "stopped");
 	free(m->buf);

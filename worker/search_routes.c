@@ -2,6 +2,8 @@
  * search_routes.c: the /api/search... routes of the original. The query
  * string becomes the arguments of the matching search tool, called through
  * the MCP client; the answer is the tool result's content array.
+ * The call is asynchronous: the connection is suspended while it is in
+ * flight, so the loop keeps serving other requests (MHD suspend/resume).
  */
 #include "worker.h"
 #include "log.h"
@@ -73,30 +75,105 @@ const char *search_tool_of(const char *url)
 	return NULL;
 }
 
-int search_route(struct worker *w, struct MHD_Connection *c, const char *tool)
-{
-	json_t *args = json_object(), *res = NULL, *content;
-	char err[512];
-	int rc;
+struct search_call {             /* one /api/search... request */
+	struct MHD_Connection *conn;
+	int suspended;           /* waiting for the MCP call */
+	int done;                /* status and reply are set */
+	unsigned status;
+	json_t *reply;
+};
 
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, args);
-	if ((rc = mcp_call_tool(w->mcp, tool, args, &res, err, sizeof(err))) < 0) {
-		json_decref(args);
-		log_warnx("%s: %s", tool, err);
+/* The HTTP answer of an MCP outcome. */
+static void outcome(struct search_call *sc, int rc, json_t *res,
+    const char *err)
+{
+	json_t *content = json_object_get(res, "content");
+	const char *t;
+
+	if (rc < 0) {
 		/* -2: the server is up but refused the call. */
-		return http_reply_error(c, rc == -2 ? 500 : 503, "%s", err);
+		sc->status = rc == -2 ? 500 : 503;
+		sc->reply = json_pack("{s:s}", "error", err ? err : "?");
+	} else if (!json_is_array(content)) {
+		sc->status = 502;
+		sc->reply = json_pack("{s:s}", "error",
+		    "search server: no content in result");
+	} else if (json_is_true(json_object_get(res, "isError"))) {
+		t = json_string_value(json_object_get(json_array_get(content, 0),
+		    "text"));
+		sc->status = 500;
+		sc->reply = json_pack("{s:s}", "error", t ? t : "search failed");
+	} else {
+		sc->status = 200;
+		sc->reply = json_incref(content);
 	}
-	json_decref(args);
-	content = json_object_get(res, "content");
-	if (!json_is_array(content))
-		rc = http_reply_error(c, 502, "search server: no content in result");
-	else if (json_is_true(json_object_get(res, "isError"))) {
-		const char *t = json_string_value(json_object_get(
-		    json_array_get(content, 0), "text"));
-		rc = http_reply_error(c, 500, "%s", t ? t : "search failed");
-	} else
-		rc = http_reply(c, 200, json_incref(content));
-	json_decref(res);
-	return rc;
 }
 
+static void on_done(void *ud, int rc, json_t *res, const char *err)
+{
+	struct search_call *sc = ud;
+
+	if (rc < 0)
+		log_warnx("search: %s", err ? err : "?");
+	outcome(sc, rc, res, err);
+	sc->done = 1;
+	if (sc->suspended) {
+		sc->suspended = 0;
+		MHD_resume_connection(sc->conn);
+	}
+}
+
+static int send_outcome(struct MHD_Connection *c, struct search_call *sc)
+{
+	json_t *reply = sc->reply;
+
+	sc->reply = NULL;
+	return http_reply(c, sc->status, reply);
+}
+
+/* Queue the call; the connection waits (suspended) unless it is done. */
+static int search_start(struct worker *w, struct MHD_Connection *c,
+    const char *tool, struct search_call **call)
+{
+	struct search_call *sc = calloc(1, sizeof(*sc));
+	json_t *args = json_object();
+	int rc = -1;
+
+	if (sc != NULL && args != NULL) {
+		sc->conn = c;
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg,
+		    args);
+		rc = mcp_call(w->mcp, tool, args, on_done, sc);
+	}
+	json_decref(args);
+	if (rc < 0) {
+		free(sc);
+		return http_reply_error(c, 500, "Out of memory");
+	}
+	*call = sc;
+	if (sc->done)               /* failed at once: no child to wait for */
+		return send_outcome(c, sc);
+	sc->suspended = 1;
+	MHD_suspend_connection(c);
+	return MHD_YES;
+}
+
+int search_route(struct worker *w, struct MHD_Connection *c, const char *tool,
+    struct search_call **call)
+{
+	if (*call == NULL)
+		return search_start(w, c, tool, call);
+	if (!(*call)->done)
+		return MHD_YES;     /* not reached: resumed only when done */
+	return send_outcome(c, *call);
+}
+
+void search_call_free(struct worker *w, struct search_call *sc)
+{
+	if (sc == NULL)
+		return;
+	if (!sc->done)
+		mcp_cancel(w->mcp, sc);
+	json_decref(sc->reply);
+	free(sc);
+}

@@ -150,19 +150,34 @@ pid_t agent_pid(const struct agent *);
 
 /* ---- mcp_client.c: mem-search --stdio as an MCP child ----------------- */
 struct mcp;
+/* A call's outcome: rc 0 and result (borrowed: incref to keep it); -1 and
+ * err when the child is unavailable, died, timed out (restarted on the
+ * next call) or the worker stops; -2 and err for a JSON-RPC error. */
+typedef void (*mcp_done_fn)(void *ud, int rc, json_t *result,
+    const char *err);
 struct mcp *mcp_new(const char *argv0, int timeout_ms);
-/* Spawn and initialize if not running; -1 with err when unavailable. */
+/* Start-up only (blocks up to the timeout): spawn and initialize if not
+ * running; -1 with err when unavailable. */
 int mcp_ensure(struct mcp *, char *err, size_t errlen);
-/* tools/call: 0 and *result = the "result" object; -1 with err when the
- * child is unavailable, died or timed out (restarted on the next call);
- * -2 with err when it answered with a JSON-RPC error. */
-int mcp_call_tool(struct mcp *, const char *tool, json_t *args,
-    json_t **result, char *err, size_t errlen);
+/* Queue a tools/call (args not stolen); done is called from a later
+ * mcp_process() or mcp_close(), or from this call if it fails at once.
+ * Calls are served one at a time, in order. -1: out of memory. */
+int mcp_call(struct mcp *, const char *tool, json_t *args, mcp_done_fn done,
+    void *ud);
+/* Forget the done callback of the calls made with ud. */
+void mcp_cancel(struct mcp *, void *ud);
+/* The fd to poll for input (-1 when nothing is in flight) and the time
+ * left before the request in flight times out (-1: none). */
+int mcp_fd(const struct mcp *);
+int64_t mcp_timeout_ms(const struct mcp *);
+/* Read answers, enforce the deadline, report calls, start the next. */
+void mcp_process(struct mcp *);
 /* Reap the child if it exited (WNOHANG); it restarts on the next call. */
 void mcp_reap(struct mcp *);
 const char *mcp_state(const struct mcp *);    /* "ready", "missing", ... */
 pid_t mcp_pid(const struct mcp *);
-/* Close stdin, wait, SIGTERM, SIGKILL at the deadline; reaped. */
+/* Fail the queued calls, close stdin, wait, SIGTERM, SIGKILL at the
+ * deadline; reaped. */
 void mcp_close(struct mcp *, int64_t deadline_ms);
 void mcp_free(struct mcp *);
 
@@ -194,11 +209,43 @@ int http_reply_error(struct MHD_Connection *, unsigned status,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
 int http_listen(const char *host, int port, char *err, size_t errlen);
+/* A positive integer id; -1 if s is not one. */
+int64_t http_parse_id(const char *s);
+/* A route: MHD_YES or MHD_NO; rq is the request's body, id the ":id"
+ * segment of the matched pattern. */
+struct http_req;
+typedef int (*http_route_fn)(struct worker *, struct MHD_Connection *,
+    struct http_req *rq, const char *id);
+
+/* ---- api_routes.c: the read-only /api/... routes (http_route_fn) -------- */
+int api_observations(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_summaries(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_prompts(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_observation(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_session(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_prompt(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_stats(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_processing_status(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
 
 /* ---- search_routes.c: /api/search... through the search child --------- */
 /* The tool of a search route, or NULL. */
 const char *search_tool_of(const char *url);
-int search_route(struct worker *, struct MHD_Connection *, const char *tool);
+/* A search request, asynchronous: the first time (*call NULL) it queues
+ * the MCP call and suspends the connection; when the call is done the
+ * connection is resumed and the next invocation sends the answer. */
+struct search_call;
+int search_route(struct worker *, struct MHD_Connection *, const char *tool,
+    struct search_call **call);
+/* Free with the request (cancels the MCP call if still queued). */
+void search_call_free(struct worker *, struct search_call *);
 
 /* ---- shutdown.c: the chain --------------------------------------------- */
 void shutdown_chain(struct worker *);
