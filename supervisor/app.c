@@ -131,6 +131,7 @@ void app_free(struct app *a)
 	ev_timer_stop(loop, &a->restart_timer);
 	ev_timer_stop(loop, &a->cron_timer);
 	stop_cancel(a);
+	probe_free(a);
 	/* Stopped whatever their state: a pending event must not outlive us. */
 	ev_io_stop(loop, &a->gen.exec_io);
 	ev_io_stop(loop, &a->gen.pidfd_io);
@@ -206,12 +207,14 @@ static void app_step(struct app *a, enum app_event ev, int64_t uptime)
 	struct daemon *d = a->d;
 	bool want = a->lc.want_up;
 	int restarts = a->lc.restarts;
+	enum app_state before = a->lc.state;
 	int64_t delay;
 	unsigned acts;
 
 	acts = lc_step(&a->lc, &a->pol, ev, uptime, &delay);
 	persist(a, want, restarts);
 	apply(a, acts, delay);
+	probe_state(a, before);
 	/* apply() may have recursed (a failed spawn); `a` is still ours here. */
 	if (ev == AE_START || ev == AE_STOP || ev == AE_RESTART)
 		app_cron_arm(a);
@@ -237,6 +240,8 @@ void app_event(struct app *a, enum app_event ev)
 void app_exec_result(struct app *a, int err)
 {
 	if (err == 0) {
+		if (!probe_exec_ok(a))
+			return;		/* launching until READY=1 (probe.c) */
 		a->online_gen = a->gen.number;
 		/*
 		 * Seam (issue 5): with wait_ready, stay launching here and send
@@ -297,9 +302,10 @@ void app_main_exited(struct app *a, bool have_status, int status)
 void app_generation_gone(struct app *a)
 {
 	struct daemon *d = a->d;
-	int64_t up = csup_now_ms() - a->gen.started_ms;
+	int64_t up = a->not_ready ? 0 : csup_now_ms() - a->gen.started_ms;
 
 	stop_cancel(a);
+	probe_generation_gone(a);
 	if (a->gen.pidfd >= 0) {
 		ev_io_stop(d->loop, &a->gen.pidfd_io);
 		close(a->gen.pidfd);

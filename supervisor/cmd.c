@@ -78,6 +78,8 @@ json_t *cmd_app_json(struct app *a, bool full)
 	    "kill_mode", "fallback",
 	    "last_exit", a->last_exit ? a->last_exit : json_null(),
 	    "watch", a->cfg.watch, "generation", a->gen_count);
+	if (o != NULL)
+		json_object_set_new(o, "cpu_seconds", json_real(a->cpu_seconds));
 	if (!full || o == NULL)
 		return o;
 	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
@@ -89,6 +91,7 @@ json_t *cmd_app_json(struct app *a, bool full)
 	    "combined", a->cfg.log_file));
 	json_object_set_new(o, "source", a->source ? json_string(a->source) : json_null());
 	json_object_set_new(o, "config", config_app_to_json(&a->cfg));
+	probe_json(a, o);
 	json_object_set_new(o, "events", store_events(a->d->store, a->cfg.name,
 	    DESCRIBE_EVENTS));
 	return o;

@@ -24,6 +24,9 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "alert.h"
+#include "http.h"
+#include "watchdog.h"
 
 /* The struct that embeds a watcher, from the watcher's pointer. */
 #define CONTAINER_OF(ptr, type, member) \
@@ -166,6 +169,12 @@ struct app {
 	ev_timer	 gone_timer;	/* stop.c: re-check an emptying group */
 	int64_t		 stop_started_ms;
 	struct figures	 fig;
+	struct watchdog	 wd;		/* issue 6: limits and anomaly */
+	double		 cpu_seconds;	/* cumulated, csup_app_cpu_seconds_total */
+	struct watch	*watch;		/* probe.c: while it should run, with watch */
+	struct ready	*ready;		/* probe.c: this generation's NOTIFY_SOCKET */
+	struct health	*health;	/* probe.c */
+	bool		 not_ready;	/* killed at listen_timeout: the exit is unstable */
 };
 TAILQ_HEAD(app_list_head, app);
 
@@ -200,6 +209,9 @@ struct daemon {
 	bool			 shutting_down;
 	bool			 exiting;
 	char			 exe[PATH_MAX];	/* this binary, for loggers */
+	struct http_server	*http;
+	struct alert_ctx	*alerts;
+	struct metrics_counters	 counters;
 };
 
 /* app.c: applies lifecycle actions; every state change goes through it. */
@@ -227,6 +239,14 @@ int	 spawn_generation(struct app *a, char *err, size_t errlen);
 /* The main process died: settle what exec said (launching -> online or failed). */
 void	 spawn_exec_settle(struct app *a);
 
+/* probe.c: watch, readiness and health checks on the lifecycle. */
+int	 probe_spawn(struct app *a, int gen, char *env, size_t envlen);
+bool	 probe_exec_ok(struct app *a);
+void	 probe_state(struct app *a, enum app_state before);
+void	 probe_generation_gone(struct app *a);
+void	 probe_free(struct app *a);
+void	 probe_json(struct app *a, json_t *o);
+
 /* stop.c: stop = kill_signal, SIGKILL to the group at kill_timeout. */
 void	 stop_generation(struct app *a);
 void	 stop_check(struct app *a);
@@ -245,6 +265,11 @@ struct pstat {
 int	 figures_stat(pid_t pid, struct pstat *st);
 void	 figures_refresh(struct daemon *d);
 void	 figures_timer_update(struct daemon *d);
+/* monitor.c: glue of issue 6 */
+void	 monitor_start(struct daemon *d);
+void	 monitor_stop(struct daemon *d);
+void	 monitor_after_sample(struct daemon *d);
+void	 monitor_alert(struct app *a, const char *event, const char *detail);
 
 /* store.c: the only file that speaks SQL. */
 struct store;

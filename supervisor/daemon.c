@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "csup.h"
+#include "health.h"
 #include "log.h"
 
 #define LOCK_WAIT_MS		10000
@@ -382,6 +383,7 @@ static void teardown(struct daemon *d)
 {
 	struct logger_pid *l;
 
+	monitor_stop(d);
 	ctl_close_all(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
@@ -425,6 +427,8 @@ int daemon_main(int argc, char **argv)
 	d.exe[n] = '\0';
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
+	if (health_global_init() == -1)
+		fatalx("cannot initialise libcurl");
 	setup_loop(&d);
 	if (store_open(d.paths.db, &d.store) == -1)
 		fatalx("cannot open %s", d.paths.db);
@@ -433,7 +437,9 @@ int daemon_main(int argc, char **argv)
 		log_warnx("recovery from the store failed");
 	if (ctl_listen(&d) == -1)
 		fatal("listen on %s", d.paths.sock);
+	monitor_start(&d);
 	ev_run(d.loop, 0);
 	teardown(&d);
+	health_global_cleanup();
 	return 0;
 }

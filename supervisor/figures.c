@@ -170,6 +170,7 @@ static void sample_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	figures_refresh(d);
 	save_samples(d);
+	monitor_after_sample(d);
 }
 
 void figures_timer_update(struct daemon *d)

@@ -136,7 +136,7 @@ static int env_put(char ***envp, size_t *n, const char *kv)
 	return 0;
 }
 
-static char **build_env(struct app *a, int gen)
+static char **build_env(struct app *a, int gen, const char *notify)
 {
 	char **env = NULL, buf[PATH_MAX + 256];
 	size_t n = 0;
@@ -158,6 +158,8 @@ static char **build_env(struct app *a, int gen)
 	snprintf(buf, sizeof(buf), "CSUP_HOME=%s", a->d->paths.home);
 	if (rc == 0)
 		rc = env_put(&env, &n, buf);
+	if (rc == 0 && notify[0] != '\0')
+		rc = env_put(&env, &n, notify);
 	if (rc == -1) {
 		csup_env_free(env);
 		return NULL;
@@ -322,7 +324,7 @@ static int fork_both(struct app *a, const char *path, char **env, int out[2],
 int spawn_generation(struct app *a, char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
-	char path[PATH_MAX], tag[256], **env = NULL;
+	char path[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
 	struct generation *g = &a->gen;
 	struct pstat st;
 	pid_t logger = -1, pid = -1;
@@ -330,7 +332,8 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 
 	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1)
 		return -1;
-	if ((env = build_env(a, a->gen_count + 1)) == NULL ||
+	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
+	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
 	    fork_both(a, path, env, out, errp, status, &logger, &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,

@@ -321,7 +321,7 @@ json_t *store_samples(struct store *s, const char *app, int64_t since_ms)
 		return arr;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:I,s:i,s:I,s:f}",
-		    "time_ms", (json_int_t)sqlite3_column_int64(st, 0),
+		    "t", (json_int_t)sqlite3_column_int64(st, 0),
 		    "procs", sqlite3_column_int(st, 1),
 		    "memory_bytes", (json_int_t)sqlite3_column_int64(st, 2),
 		    "cpu_percent", sqlite3_column_double(st, 3)));
