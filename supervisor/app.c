@@ -139,6 +139,7 @@ void app_free(struct app *a)
 		close(a->gen.exec_fd);
 	if (a->gen.pidfd >= 0)
 		close(a->gen.pidfd);
+	proc_set_free(&a->gen.known);
 	TAILQ_REMOVE(&a->d->apps, a, entry);
 	config_app_free(&a->cfg);
 	csup_env_free(a->client_env);
@@ -294,9 +295,7 @@ void app_main_exited(struct app *a, bool have_status, int status)
 	 * restart never runs beside its predecessor's children.
 	 * Seam (issue 4): kill_generation() of the kill engine replaces this.
 	 */
-	if (kill(-a->gen.pgid, SIGKILL) == -1 && errno != ESRCH)
-		log_warn("%s: kill group %d", a->cfg.name, (int)a->gen.pgid);
-	app_generation_gone(a);
+	stop_after_crash(a);
 }
 
 void app_generation_gone(struct app *a)
@@ -311,6 +310,9 @@ void app_generation_gone(struct app *a)
 		close(a->gen.pidfd);
 		a->gen.pidfd = -1;
 	}
+	if (a->gen.cgroup[0] != '\0' && cgroup_remove(a->gen.cgroup) == -1)
+		log_warn("%s: rmdir %s", a->cfg.name, a->gen.cgroup);
+	proc_set_free(&a->gen.known);
 	if (store_end_generation(d->store, a->cfg.name, a->gen.number, csup_now_ms(),
 	    a->last_exit) == -1)
 		log_warnx("%s: cannot store the end of generation %d", a->cfg.name,

@@ -74,8 +74,8 @@ json_t *cmd_app_json(struct app *a, bool full)
 	    "restarts", a->lc.restarts, "unstable_restarts", a->lc.unstable_restarts,
 	    "procs", a->fig.procs, "cpu_percent", (double)(int64_t)(a->fig.cpu * 10 + .5) / 10,
 	    "memory_bytes", (json_int_t)a->fig.rss,
-	    /* Seam (issue 4): "cgroup" once the app is placed in one. */
-	    "kill_mode", "fallback",
+	    "kill_mode", (a->live ? a->gen.cgroup[0] != '\0' : a->d->cg.usable) ?
+	    "cgroup" : "fallback",
 	    "last_exit", a->last_exit ? a->last_exit : json_null(),
 	    "watch", a->cfg.watch, "generation", a->gen_count);
 	if (o != NULL)
@@ -84,7 +84,8 @@ json_t *cmd_app_json(struct app *a, bool full)
 		return o;
 	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
 	json_object_set_new(o, "kill_mode_reason", json_string(
-	    "process group and subreaper (no cgroup placement in this build)"));
+	    a->live && a->gen.cgroup[0] ? a->gen.cgroup :
+	    a->d->cg.usable ? a->d->cg.path : a->d->cg.reason));
 	json_object_set_new(o, "adopted", json_boolean(up && a->gen.adopted));
 	json_object_set_new(o, "started_ms", json_integer(up ? a->gen.started_ms : 0));
 	json_object_set_new(o, "logs", json_pack("{s:s,s:s,s:s?}", "out", out, "err", err,

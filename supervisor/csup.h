@@ -23,7 +23,10 @@
 #include <ev.h>
 #include <jansson.h>
 
+#include "cgroup.h"
 #include "config.h"
+#include "kill.h"
+#include "proc.h"
 #include "alert.h"
 #include "http.h"
 #include "watchdog.h"
@@ -135,6 +138,10 @@ struct generation {
 	int		 pidfd;
 	ev_io		 pidfd_io;
 	pid_t		 logger;
+	char		 cgroup[PATH_MAX];	/* "": fallback mode */
+	char		 tag[PROC_TAG_MAX];	/* CSUP_APP value */
+	struct proc_set	 known;		/* fallback: members seen so far */
+	struct killer	 killer;	/* stop.c */
 };
 
 struct figures {
@@ -209,6 +216,7 @@ struct daemon {
 	bool			 shutting_down;
 	bool			 exiting;
 	char			 exe[PATH_MAX];	/* this binary, for loggers */
+	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
 	struct http_server	*http;
 	struct alert_ctx	*alerts;
 	struct metrics_counters	 counters;
@@ -251,7 +259,14 @@ void	 probe_json(struct app *a, json_t *o);
 void	 stop_generation(struct app *a);
 void	 stop_check(struct app *a);
 void	 stop_cancel(struct app *a);
-bool	 stop_group_empty(pid_t pgid);
+void	 stop_after_crash(struct app *a);
+
+/* guard.c: the guarantee's glue (proc.h, cgroup.h, kill.h). */
+void	 guard_target(struct app *a, struct kill_target *t);
+void	 guard_recover(struct daemon *d);
+void	 guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
+	    pid_t pgid, uint64_t start_time);
+void	 guard_adopted(struct app *a);
 
 /* figures.c: cheap per-app figures from one /proc scan. */
 struct pstat {

@@ -296,6 +296,7 @@ static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
 	a->gen_count = a->online_gen = sg->number;
 	a->lc.state = ST_ONLINE;
 	a->lc.spawned_once = true;
+	guard_adopted(a);
 	app_record_event(a, "adopted", "pid %d of generation %d", (int)sg->pid, sg->number);
 	return true;
 }
@@ -330,7 +331,7 @@ static int recover_one(void *arg, const char *name, json_t *cfgj, json_t *envj,
 	a->lc.want_up = want;
 	if (store_live_generation(d->store, name, &sg) == 0) {
 		if (!adopt(d, a, &sg)) {
-			/* Seam (issue 4): end the dead generation's leftovers here. */
+			guard_dead_generation(d, a, sg.number, sg.pid, sg.pgid, sg.start_time);
 			store_end_generation(d->store, name, sg.number, csup_now_ms(), NULL);
 			a->gen_count = sg.number;
 			a->lc.spawned_once = true;
@@ -393,6 +394,8 @@ static void teardown(struct daemon *d)
 	}
 	ev_timer_stop(d->loop, &d->sample_timer);
 	store_close(d->store);
+	if (d->cg.usable)
+		(void)rmdir(d->cg.path);	/* fails while an app still runs */
 	ev_loop_destroy(d->loop);
 	close(d->lock_fd);
 }
@@ -425,8 +428,12 @@ int daemon_main(int argc, char **argv)
 	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	d.exe[n] = '\0';
+	/* Started from inside an app, we must not pass its tag on to loggers. */
+	unsetenv(PROC_TAG_VAR);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
+	if (cgroup_base_init(&d.cg, d.paths.id) == -1)
+		log_info("cgroups not used: %s", d.cg.reason);
 	if (health_global_init() == -1)
 		fatalx("cannot initialise libcurl");
 	setup_loop(&d);
@@ -435,6 +442,7 @@ int daemon_main(int argc, char **argv)
 	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d.paths.home, d.paths.id);
 	if (recover(&d) == -1)
 		log_warnx("recovery from the store failed");
+	guard_recover(&d);
 	if (ctl_listen(&d) == -1)
 		fatal("listen on %s", d.paths.sock);
 	monitor_start(&d);

@@ -61,23 +61,6 @@ int figures_stat(pid_t pid, struct pstat *st)
 	return 0;
 }
 
-static void add_to_apps(struct daemon *d, const struct pstat *st, int64_t *ticks)
-{
-	struct app *a;
-	size_t i = 0;
-
-	TAILQ_FOREACH(a, &d->apps, entry) {
-		if (a->live && a->gen.pgid > 0 &&
-		    (st->pgrp == a->gen.pgid || st->session == a->gen.pgid ||
-		    st->pid == a->gen.pid)) {
-			a->fig.procs++;
-			a->fig.rss += st->rss;
-			ticks[i] += (int64_t)st->ticks;
-		}
-		i++;
-	}
-}
-
 static size_t count_apps(struct daemon *d)
 {
 	struct app *a;
@@ -108,34 +91,47 @@ static void finish(struct daemon *d, const int64_t *ticks, int64_t now)
 	}
 }
 
+/* One generation's figures: its cgroup's members, or the fallback selection. */
+static void usage_of(struct app *a, const struct proc_table *t, struct proc_usage *u)
+{
+	struct generation *g = &a->gen;
+	struct proc_gen pg = { g->main_gone ? 0 : g->pid, g->start_time, g->pgid,
+	    g->pgid, g->tag[0] ? g->tag : NULL };
+	struct proc_set cg = { 0 };
+
+	memset(u, 0, sizeof(*u));
+	if (!a->live)
+		return;
+	if (g->cgroup[0] != '\0') {
+		if (cgroup_procs(g->cgroup, &cg) == 0)
+			proc_usage_sum(t, &cg, u);
+		proc_set_free(&cg);
+	} else if (proc_select(t, &pg, &g->known) == 0)
+		proc_usage_sum(t, &g->known, u);
+}
+
 void figures_refresh(struct daemon *d)
 {
-	size_t n = count_apps(d);
+	size_t n = count_apps(d), i = 0;
 	int64_t *ticks, now = csup_mono_ms();
-	struct dirent *de;
-	struct pstat st;
+	struct proc_usage u;
+	struct proc_table t;
 	struct app *a;
-	DIR *dir;
 
 	if (n == 0 || (ticks = calloc(n, sizeof(*ticks))) == NULL)
 		return;
-	if ((dir = opendir("/proc")) == NULL) {
-		log_warn("opendir /proc");
+	if (proc_table_load(&t, 1) == -1) {
+		log_warn("reading /proc");
 		free(ticks);
 		return;
 	}
 	TAILQ_FOREACH(a, &d->apps, entry) {
-		a->fig.procs = 0;
-		a->fig.rss = 0;
+		usage_of(a, &t, &u);
+		a->fig.procs = u.procs;
+		a->fig.rss = (int64_t)u.rss_bytes;
+		ticks[i++] = (int64_t)u.cpu_ticks;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		if (figures_stat((pid_t)atoi(de->d_name), &st) == 0 && st.state != 'Z' &&
-		    st.state != 'X')
-			add_to_apps(d, &st, ticks);
-	}
-	closedir(dir);
+	proc_table_free(&t);
 	finish(d, ticks, now);
 	free(ticks);
 	d->last_scan_ms = now;

@@ -188,10 +188,13 @@ static void child_fail(int fd, int stage, int err)
 
 /* In the child: never returns. */
 static void exec_app(struct app *a, const char *path, char **env, int out, int err,
-    int status)
+    int status, int cgfd)
 {
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+	/* Into the generation's cgroup before anything else can fork. */
+	if (cgfd != -1 && cgroup_enter(cgfd) == -1)
+		child_fail(status, 1, errno);
 	if (setsid() == -1)
 		child_fail(status, 1, errno);
 	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
@@ -304,7 +307,7 @@ void spawn_exec_settle(struct app *a)
 }
 
 static int fork_both(struct app *a, const char *path, char **env, int out[2],
-    int err[2], int status[2], pid_t *logger, pid_t *pid)
+    int err[2], int status[2], int cgfd, pid_t *logger, pid_t *pid)
 {
 	int in[2] = { out[0], err[0] };
 
@@ -317,7 +320,7 @@ static int fork_both(struct app *a, const char *path, char **env, int out[2],
 	if (high_pipe(status) == -1 || (*pid = fork()) == -1)
 		return -1;
 	if (*pid == 0)
-		exec_app(a, path, env, out[1], err[1], status[1]);
+		exec_app(a, path, env, out[1], err[1], status[1], cgfd);
 	return 0;
 }
 
@@ -328,14 +331,20 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	struct generation *g = &a->gen;
 	struct pstat st;
 	pid_t logger = -1, pid = -1;
-	int rc = -1;
+	char cg[PATH_MAX] = "";
+	int rc = -1, cgfd = -1;
 
 	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1)
 		return -1;
+	if (a->d->cg.usable && (cgroup_gen_path(&a->d->cg, a->cfg.name, a->gen_count + 1,
+	    cg, sizeof(cg)) == -1 || (cgfd = cgroup_gen_open(cg)) == -1)) {
+		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name, cg);
+		cg[0] = '\0';
+	}
 	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
 	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
-	    fork_both(a, path, env, out, errp, status, &logger, &pid) == -1) {
+	    fork_both(a, path, env, out, errp, status, cgfd, &logger, &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		goto out;
@@ -343,13 +352,17 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	/* The last generation's watchers are done; clear any pending event too. */
 	ev_io_stop(a->d->loop, &g->exec_io);
 	ev_io_stop(a->d->loop, &g->pidfd_io);
+	proc_set_free(&g->known);
 	memset(g, 0, sizeof(*g));
 	g->number = ++a->gen_count;
+	snprintf(g->cgroup, sizeof(g->cgroup), "%s", cg);
+	proc_tag_format(g->tag, sizeof(g->tag), a->d->paths.id, a->cfg.name, g->number);
 	g->pid = g->pgid = pid;
 	g->logger = logger;
 	g->started_ms = csup_now_ms();
 	g->pidfd = -1;
 	g->start_time = figures_stat(pid, &st) == 0 ? st.start_time : 0;
+	proc_set_add(&g->known, pid, g->start_time);
 	g->exec_fd = status[0];
 	status[0] = -1;
 	fcntl(g->exec_fd, F_SETFL, O_NONBLOCK);
@@ -364,6 +377,10 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid, path);
 	rc = 0;
 out:
+	if (cgfd != -1)
+		close(cgfd);
+	if (rc == -1 && cg[0] != '\0')
+		(void)cgroup_remove(cg);
 	close_pair(out);
 	close_pair(errp);
 	close_pair(status);

@@ -1,13 +1,9 @@
 /*
- * stop.c: stopping a generation, for now by its process group: the
- * kill_signal to the group (or to the main process with kill_mode main),
- * SIGKILL to the group at kill_timeout, and the generation is gone when
- * its main process was reaped and the group is empty. Asynchronous: the
- * loop keeps serving while a stop waits.
- *
- * Seam (issue 4): stop_generation() and stop_check() are the two entry
- * points the kill engine (cgroup.kill, the /proc fallback scan) replaces;
- * stop_group_empty() becomes "the generation has no member left".
+ * stop.c: stopping a generation with the kill engine (kill.h): the
+ * kill_signal to every member (cgroup or fallback selection), or to the
+ * main process with kill_mode main; SIGKILL to whatever is left at
+ * kill_timeout; the generation is gone when the engine found it empty and
+ * the main process was reaped (or, adopted, seen exiting).
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,90 +12,96 @@
 #include "log.h"
 #include "units.h"
 
-#define GONE_POLL_S	0.02	/* only while a stopping group still has members */
-
-bool stop_group_empty(pid_t pgid)
+static void kill_done(struct killer *k, const struct kill_result *r)
 {
-	if (pgid <= 1)
-		return true;
-	return kill(-pgid, 0) == -1 && errno == ESRCH;
-}
+	struct app *a = k->data;
+	int n = r->signalled + r->killed;
 
-static void signal_generation(struct app *a, int sig, bool group)
-{
-	struct generation *g = &a->gen;
-
-	/* The main pid too: it may not have reached setsid() yet. */
-	if (!g->main_gone && kill(g->pid, sig) == -1 && errno != ESRCH)
-		log_warn("%s: kill %d", a->cfg.name, (int)g->pid);
-	if (group && kill(-g->pgid, sig) == -1 && errno != ESRCH)
-		log_warn("%s: kill group %d", a->cfg.name, (int)g->pgid);
-}
-
-static void gone_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	stop_check(CONTAINER_OF(w, struct app, gone_timer));
-}
-
-static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct app *a = CONTAINER_OF(w, struct app, kill_timer);
-
-	app_record_event(a, "kill", "kill_timeout of %lld ms passed: SIGKILL to group %d",
-	    (long long)a->cfg.kill_timeout_ms, (int)a->gen.pgid);
-	signal_generation(a, SIGKILL, true);
-	if (!ev_is_active(&a->gone_timer)) {
-		ev_timer_set(&a->gone_timer, GONE_POLL_S, GONE_POLL_S);
-		ev_timer_start(loop, &a->gone_timer);
+	if (a->lc.state != ST_STOPPING) {
+		if (n > 0)
+			app_record_event(a, "leftovers", "the main process of generation %d "
+			    "exited; killed %d process%s it left", a->gen.number, n,
+			    n == 1 ? "" : "es");
+		if (a->live && a->gen.main_gone)
+			app_generation_gone(a);
+		return;
 	}
+	if (r->left_behind > 0)
+		app_record_event(a, "leftovers", "%s left %d process%s behind after its own "
+		    "shutdown; killed them", a->cfg.name, r->left_behind,
+		    r->left_behind == 1 ? "" : "es");
+	if (r->timed_out && r->killed > 0)
+		app_record_event(a, "kill", "kill_timeout of %lld ms passed: SIGKILL to %d "
+		    "process%s", (long long)a->cfg.kill_timeout_ms, r->killed,
+		    r->killed == 1 ? "" : "es");
+	if (r->stuck > 0)
+		app_record_event(a, "stuck", "%d processes survived SIGKILL for 5 s", r->stuck);
+	stop_check(a);
+}
+
+/* The engine could not start: SIGKILL everything now, synchronously. */
+static void sweep_now(struct app *a, const struct kill_target *t)
+{
+	struct kill_result r;
+
+	log_warn("%s: cannot start the stop engine; SIGKILL now", a->cfg.name);
+	if (kill_sweep(t, 2000, &r) == -1)
+		log_warn("%s: sweep", a->cfg.name);
 }
 
 void stop_generation(struct app *a)
 {
-	struct ev_loop *loop = a->d->loop;
-	bool group = a->cfg.kill_mode == KILL_MODE_GROUP;
+	struct kill_target t;
 
 	if (!a->live) {
 		app_generation_gone(a);
 		return;
 	}
-	ev_timer_init(&a->kill_timer, kill_timer_cb, (double)a->cfg.kill_timeout_ms / 1000., 0.);
-	ev_timer_init(&a->gone_timer, gone_timer_cb, GONE_POLL_S, GONE_POLL_S);
+	if (kill_active(&a->gen.killer))
+		return;		/* a crash sweep runs; stop_check follows it */
 	a->stop_started_ms = csup_mono_ms();
-	app_record_event(a, "stop", "%s to %s %d", units_signal_name(a->cfg.kill_signal),
-	    group ? "group" : "pid", group ? (int)a->gen.pgid : (int)a->gen.pid);
-	signal_generation(a, a->cfg.kill_signal, group);
-	ev_timer_start(loop, &a->kill_timer);
-	if (a->gen.main_gone)
+	guard_target(a, &t);
+	app_record_event(a, "stop", "%s to %s (%s)", units_signal_name(a->cfg.kill_signal),
+	    t.mode == KILL_MODE_GROUP ? "every process" : "the main process",
+	    t.cgroup ? "cgroup" : "fallback");
+	a->gen.killer.data = a;
+	if (kill_start(a->d->loop, &a->gen.killer, &t, kill_done) == -1) {
+		sweep_now(a, &t);
 		stop_check(a);
+	}
+}
+
+/* The main process died on its own: what it left dies before any restart. */
+void stop_after_crash(struct app *a)
+{
+	struct kill_target t;
+
+	guard_target(a, &t);
+	t.mode = KILL_MODE_GROUP;
+	t.sig = SIGKILL;
+	t.timeout_ms = 0;
+	t.main_exited = 1;
+	a->gen.killer.data = a;
+	if (kill_start(a->d->loop, &a->gen.killer, &t, kill_done) == -1) {
+		sweep_now(a, &t);
+		app_generation_gone(a);
+	}
 }
 
 void stop_check(struct app *a)
 {
-	struct ev_loop *loop = a->d->loop;
-
-	if (!a->live || !a->gen.main_gone || a->lc.state != ST_STOPPING)
+	if (!a->live || a->lc.state != ST_STOPPING)
 		return;
-	/* kill_mode main: the main process is done; the rest gets no more time. */
-	if (a->cfg.kill_mode == KILL_MODE_MAIN && !stop_group_empty(a->gen.pgid)) {
-		app_record_event(a, "leftovers", "main process left its group %d behind; killed it",
-		    (int)a->gen.pgid);
-		signal_generation(a, SIGKILL, true);
+	if (kill_active(&a->gen.killer)) {
+		if (a->gen.main_gone)
+			kill_main_exited(&a->gen.killer);
+		return;
 	}
-	if (stop_group_empty(a->gen.pgid)) {
+	if (a->gen.main_gone)
 		app_generation_gone(a);
-		return;
-	}
-	/*
-	 * Members we cannot be told about (not our children, e.g. of an
-	 * adopted generation) are polled for, only until the group empties.
-	 */
-	if (!ev_is_active(&a->gone_timer))
-		ev_timer_start(loop, &a->gone_timer);
 }
 
 void stop_cancel(struct app *a)
 {
-	ev_timer_stop(a->d->loop, &a->kill_timer);
-	ev_timer_stop(a->d->loop, &a->gone_timer);
+	kill_cancel(&a->gen.killer);
 }

@@ -20,7 +20,7 @@ setup() {
 	done
 	[ "$(app_field loop pid)" = "$(pids_with "$MARK")" ]
 	[ "$(app_field loop pgid)" = "$(app_field loop pid)" ]
-	[ "$(app_field loop kill_mode)" = fallback ]
+	case "$(app_field loop kill_mode)" in cgroup|fallback) ;; *) false ;; esac
 	wait_until 5 eval '[ "$(app_field loop procs)" -ge 1 ]'
 	wait_until 5 eval '[ "$(app_field loop memory_bytes)" -gt 0 ]'
 }
