@@ -118,6 +118,7 @@ struct app *app_new(struct daemon *d, struct app_config *cfg, char **env)
 	a->lc.state = ST_STOPPED;
 	a->gen.exec_fd = -1;
 	a->gen.pidfd = -1;
+	sample_app_init(&a->smp, 0);
 	ev_timer_init(&a->restart_timer, restart_timer_cb, 0., 0.);
 	ev_timer_init(&a->cron_timer, cron_timer_cb, 0., 0.);
 	TAILQ_INSERT_TAIL(&d->apps, a, entry);
@@ -140,6 +141,7 @@ void app_free(struct app *a)
 	if (a->gen.pidfd >= 0)
 		close(a->gen.pidfd);
 	proc_set_free(&a->gen.known);
+	sample_app_free(&a->smp);
 	TAILQ_REMOVE(&a->d->apps, a, entry);
 	config_app_free(&a->cfg);
 	csup_env_free(a->client_env);
@@ -185,10 +187,14 @@ static void apply(struct app *a, unsigned acts, int64_t delay)
 		ev_timer_set(&a->restart_timer, (double)delay / 1000., 0.);
 		ev_timer_start(d->loop, &a->restart_timer);
 	}
-	if (acts & A_ERRORED)
-		/* Seam (issue 6): alert_fire(a, "errored", ...) goes here. */
-		app_record_event(a, "errored", "gave up after %d unstable restarts",
+	if (acts & A_ERRORED) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "gave up after %d unstable restarts",
 		    a->lc.unstable_restarts);
+		app_record_event(a, "errored", "%s", why);
+		monitor_alert(a, "errored", why);
+	}
 	if (acts & A_SPAWN)
 		do_spawn(a);
 }

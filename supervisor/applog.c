@@ -4,7 +4,9 @@
  * and stderr on fd 4. It runs in its own session, outside the app's tree,
  * and exits when both pipes reach EOF (every process of the generation
  * closed them), so it outlives a daemon killed with SIGKILL and no line
- * is lost. Files are opened O_APPEND and rotated by size.
+ * is lost. Files are opened O_APPEND and rotated by size. A write that
+ * fails (ENOSPC, EIO, EFBIG, ...) drops those lines, never the app: they
+ * are counted in DROPFILE (applog_drop.c) for the daemon to report.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 struct sink {
 	const char	*path;
 	int		 fd;
+	int		 open_err;	/* errno of a failed open: its lines are dropped */
 	int64_t		 size;
 };
 
@@ -41,7 +44,8 @@ struct logger {
 	int64_t		 max_size;
 	int		 max_files;
 	struct sink	 out, err, combined;
-	unsigned long	 dropped;
+	unsigned long long dropped;	/* lines */
+	int		 drop_fd;	/* DROPFILE, or -1 */
 };
 
 static int sink_open(struct sink *s)
@@ -53,8 +57,11 @@ static int sink_open(struct sink *s)
 		return 0;
 	}
 	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (s->fd == -1)
+	if (s->fd == -1) {
+		s->open_err = errno;
 		return -1;
+	}
+	s->open_err = 0;
 	s->size = fstat(s->fd, &st) == 0 ? st.st_size : 0;
 	return 0;
 }
@@ -78,6 +85,23 @@ static void rotate(struct logger *l, struct sink *s)
 		fprintf(stderr, "csup logger: reopen %s: %s\n", s->path, strerror(errno));
 }
 
+/*
+ * The lines of p[0..n) that could not be written: each newline counts, so
+ * a date prefix or a line split across writes is never counted twice.
+ */
+static void drop(struct logger *l, const char *p, size_t n, int err)
+{
+	unsigned long long lines = 0;
+	const char *nl;
+
+	for (const char *q = p; (nl = memchr(q, '\n', n - (size_t)(q - p))); q = nl + 1)
+		lines++;
+	if (lines == 0)
+		return;
+	l->dropped += lines;
+	(void)applog_drop_add(l->drop_fd, lines, err);
+}
+
 static void write_all(struct logger *l, struct sink *s, const char *p, size_t n)
 {
 	ssize_t w;
@@ -86,9 +110,9 @@ static void write_all(struct logger *l, struct sink *s, const char *p, size_t n)
 		w = write(s->fd, p, n);
 		if (w == -1 && errno == EINTR)
 			continue;
-		if (w == -1) {
+		if (w <= 0) {
 			/* A full disk drops lines, never the app. */
-			l->dropped++;
+			drop(l, p, n, w == 0 ? ENOSPC : errno);
 			return;
 		}
 		s->size += w;
@@ -124,6 +148,8 @@ static void sink_write(struct logger *l, struct sink *s, const char *p, size_t n
 {
 	size_t k;
 
+	if (s->fd == -1 && s->open_err != 0)
+		drop(l, p, n, s->open_err);
 	while (s->fd != -1 && n > 0) {
 		if ((k = fitting(l, s, p, n)) == 0) {
 			rotate(l, s);
@@ -231,8 +257,9 @@ int applog_main(int argc, char **argv)
 	struct stream *s;
 	int rc = 0;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: csup __logger NAME OUT ERR COMBINED DATEFMT MAXSIZE MAXFILES\n");
+	if (argc != 9) {
+		fprintf(stderr, "usage: csup __logger NAME OUT ERR COMBINED DATEFMT MAXSIZE"
+		    " MAXFILES DROPFILE\n");
 		return CSUP_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -242,6 +269,8 @@ int applog_main(int argc, char **argv)
 	l.datefmt = *argv[5] ? argv[5] : NULL;
 	l.max_size = atoll(argv[6]);
 	l.max_files = atoi(argv[7]);
+	if ((l.drop_fd = applog_drop_open(argv[8])) == -1)
+		fprintf(stderr, "csup logger %s: %s: %s\n", argv[1], argv[8], strerror(errno));
 	if (sink_open(&l.out) == -1 || (strcmp(l.err.path, l.out.path) != 0 &&
 	    sink_open(&l.err) == -1) || sink_open(&l.combined) == -1)
 		fprintf(stderr, "csup logger %s: %s\n", argv[1], strerror(errno));
@@ -251,7 +280,9 @@ int applog_main(int argc, char **argv)
 	s[1] = (struct stream){ .in = 4, .file = strcmp(l.err.path, l.out.path) ? &l.err : &l.out };
 	run(&l, s);
 	if (l.dropped)
-		fprintf(stderr, "csup logger %s: %lu writes dropped\n", argv[1], l.dropped);
+		fprintf(stderr, "csup logger %s: %llu lines dropped\n", argv[1], l.dropped);
+	if (l.drop_fd != -1)
+		close(l.drop_fd);
 	free(s);
 	return rc;
 }

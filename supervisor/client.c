@@ -72,11 +72,30 @@ static int spawn_daemon(void)
 		execl(exe, "csup", "daemon", (char *)NULL);
 		_exit(127);
 	}
-	/* `csup daemon` detaches (double fork) and its first process exits. */
+	/*
+	 * `csup daemon` detaches (double fork) and its first process exits 0;
+	 * before that it says on our stderr why it cannot start, and exits 1.
+	 */
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = ECHILD;
+		return -1;
+	}
 	return 0;
+}
+
+/* A home others could write is refused before we talk to anything in it. */
+static int unsafe_home(const struct paths *p)
+{
+	char err[PATH_MAX + 128];
+
+	if (access(p->home, F_OK) == -1 || paths_check_home(p, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "csup: %s\n", err);
+	errno = EACCES;
+	return 1;
 }
 
 int client_connect(const struct paths *p, bool autostart)
@@ -84,7 +103,7 @@ int client_connect(const struct paths *p, bool autostart)
 	struct timespec step = { 0, 10 * 1000000 };
 	int fd, waited;
 
-	if (foreign(p))
+	if (foreign(p) || unsafe_home(p))
 		return -1;
 	if ((fd = try_connect(p->sock)) >= 0)
 		return fd;
@@ -95,7 +114,9 @@ int client_connect(const struct paths *p, bool autostart)
 		return -1;
 	}
 	if (spawn_daemon() == -1) {
-		fprintf(stderr, "csup: cannot start the daemon: %s\n", strerror(errno));
+		if (errno != ECHILD)	/* else the daemon said why */
+			fprintf(stderr, "csup: cannot start the daemon: %s\n", strerror(errno));
+		errno = EACCES;
 		return -1;
 	}
 	for (waited = 0; waited < START_WAIT_MS; waited += 10) {

@@ -52,7 +52,7 @@ static void store_app(struct app *a)
 {
 	json_t *cfg = config_app_to_json(&a->cfg), *env = env_to_json(a->client_env);
 
-	if (cfg == NULL || store_put_app(a->d->store, a->cfg.name, cfg, env,
+	if (cfg == NULL || store_put_app(a->d->store, a->cfg.name, cfg, env, a->source,
 	    a->lc.want_up, a->lc.restarts) == -1)
 		log_warnx("%s: cannot store the app", a->cfg.name);
 	json_decref(cfg);
@@ -105,7 +105,7 @@ json_t *cmd_status_array(struct daemon *d)
 	struct app *a;
 
 	TAILQ_FOREACH(a, &d->apps, entry)
-		stale |= a->live && a->fig.at_ms == 0;
+		stale |= a->live && a->fig.gen != a->gen.number;
 	if (stale || csup_mono_ms() - d->last_scan_ms >= d->sample_ms)
 		figures_refresh(d);
 	TAILQ_FOREACH(a, &d->apps, entry)
@@ -166,6 +166,14 @@ static int parse_app(json_t *j, struct app_config *cfg, struct waiter *w)
 
 	if (config_app_from_json(j, cfg, err, sizeof(err)) == -1) {
 		waiter_add(w, name ? name : "?", "start", "failed", err);
+		return -1;
+	}
+	/* The client checked too; a name is also a path component of the logs. */
+	if (!config_name_valid(cfg->name) ||
+	    (cfg->group != NULL && !config_name_valid(cfg->group))) {
+		waiter_add(w, "?", "start", "failed", "invalid app name: letters, digits,"
+		    " '.', '_' and '-' only");
+		config_app_free(cfg);
 		return -1;
 	}
 	return 0;
@@ -304,6 +312,7 @@ static void reload_one(struct daemon *d, struct waiter *w, struct app_config *cf
 	}
 	set_source(a, source);
 	if (config_app_equal(&a->cfg, cfg)) {
+		store_app(a);	/* the source may have changed */
 		waiter_add(w, cfg->name, "start", "unchanged", NULL);
 		config_app_free(cfg);
 		return;
@@ -354,14 +363,13 @@ struct resurrect_arg {
 	struct waiter	*w;
 };
 
-static int resurrect_one(void *arg, const char *name, json_t *cfgj, json_t *env,
-    bool want, int restarts)
+static int resurrect_one(void *arg, const struct store_app_row *row)
 {
 	struct resurrect_arg *r = arg;
 	struct app_config cfg;
 
-	if (parse_app(cfgj, &cfg, r->w) == 0)
-		start_app(r->d, r->w, &cfg, env_from_json(env), NULL);
+	if (parse_app(row->cfg, &cfg, r->w) == 0)
+		start_app(r->d, r->w, &cfg, env_from_json(row->env), row->source);
 	return 0;
 }
 

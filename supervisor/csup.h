@@ -29,6 +29,7 @@
 #include "proc.h"
 #include "alert.h"
 #include "http.h"
+#include "sample.h"
 #include "watchdog.h"
 
 /* The struct that embeds a watcher, from the watcher's pointer. */
@@ -54,7 +55,16 @@ int	 paths_init(struct paths *p, bool create);
 /* The out/err files of an app (config overrides, else the defaults). */
 void	 paths_app_logs(const struct paths *p, const struct app_config *c,
 	    char *out, char *err, size_t len);
+/* The logger's count of dropped lines for an app (applog_drop.c). */
+void	 paths_app_dropfile(const struct paths *p, const char *name, char *buf, size_t len);
 uint64_t paths_fnv1a(const char *s);
+/* mkdir -p: missing parents 0755, the last one mode; an existing one is fine. */
+int	 paths_mkdir_p(const char *path, mode_t mode);
+/*
+ * The home is fit to serve from: a directory of ours, writable by us and
+ * by nobody else. -1 with a one-line message in err.
+ */
+int	 paths_check_home(const struct paths *p, char *err, size_t len);
 
 /* proto.c: frames are a 4-byte big-endian length, then a JSON object. */
 #define PROTO_MAX_FRAME	(8u << 20)
@@ -147,9 +157,8 @@ struct generation {
 struct figures {
 	int		 procs;
 	int64_t		 rss;
-	double		 cpu;		/* percent of one CPU */
-	uint64_t	 ticks;		/* utime + stime of the subtree, last reading */
-	int64_t		 at_ms;		/* monotonic time of that reading, 0 = none */
+	double		 cpu;		/* percent of one CPU, over the last period */
+	int		 gen;		/* generation sampled, 0: none yet */
 };
 
 struct daemon;
@@ -176,6 +185,7 @@ struct app {
 	ev_timer	 gone_timer;	/* stop.c: re-check an emptying group */
 	int64_t		 stop_started_ms;
 	struct figures	 fig;
+	struct sample_app smp;		/* sample.c: per-pid CPU accounting */
 	struct watchdog	 wd;		/* issue 6: limits and anomaly */
 	double		 cpu_seconds;	/* cumulated, csup_app_cpu_seconds_total */
 	struct watch	*watch;		/* probe.c: while it should run, with watch */
@@ -209,6 +219,7 @@ struct daemon {
 	ev_child		 reaper;
 	ev_timer		 sample_timer;
 	ev_timer		 shutdown_timer;
+	ev_timer		 orphan_timer;	/* orphan.c */
 	int64_t			 sample_ms;
 	int64_t			 last_scan_ms;
 	unsigned		 sample_ticks;
@@ -263,21 +274,18 @@ void	 stop_after_crash(struct app *a);
 
 /* guard.c: the guarantee's glue (proc.h, cgroup.h, kill.h). */
 void	 guard_target(struct app *a, struct kill_target *t);
-void	 guard_recover(struct daemon *d);
 void	 guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
 	    pid_t pgid, uint64_t start_time);
 void	 guard_adopted(struct app *a);
 
-/* figures.c: cheap per-app figures from one /proc scan. */
-struct pstat {
-	pid_t		 pid, ppid, pgrp, session;
-	char		 state;
-	uint64_t	 ticks;		/* utime + stime */
-	uint64_t	 start_time;	/* field 22 */
-	int64_t		 rss;		/* bytes */
-};
-/* -1 with ESRCH when the process is gone. */
-int	 figures_stat(pid_t pid, struct pstat *st);
+/* orphan.c: end what carries this home's tag and no live generation owns. */
+/* One scan now; returns the number of processes killed. */
+int	 orphan_scan(struct daemon *d);
+/* Every $CSUP_ORPHAN_SCAN_MS (default 60 s) while the daemon runs. */
+void	 orphan_timer_start(struct daemon *d);
+void	 orphan_timer_stop(struct daemon *d);
+
+/* figures.c: per-app figures through sample.c, every sample period. */
 void	 figures_refresh(struct daemon *d);
 void	 figures_timer_update(struct daemon *d);
 /* monitor.c: glue of issue 6 */
@@ -304,14 +312,23 @@ struct store_sample {
 };
 int	 store_open(const char *path, struct store **out);
 void	 store_close(struct store *s);
+/* Can path be opened as a sound database? -1 with sqlite's reason in err. */
+int	 store_check(const char *path, char *err, size_t len);
 int	 store_put_app(struct store *s, const char *name, const json_t *cfg,
-	    const json_t *env, bool want_up, int restarts);
+	    const json_t *env, const char *source, bool want_up, int restarts);
 int	 store_set_want(struct store *s, const char *name, bool want_up, int restarts);
 int	 store_delete_app(struct store *s, const char *name);
+/* One stored app; valid only during the callback. */
+struct store_app_row {
+	const char	*name;
+	json_t		*cfg, *env;
+	const char	*source;	/* realpath of its ecosystem file, or NULL */
+	bool		 want_up;
+	int		 restarts;
+};
 /* Calls fn for each stored app (saved: the resurrect set instead). */
 int	 store_each_app(struct store *s, bool saved,
-	    int (*fn)(void *arg, const char *name, json_t *cfg, json_t *env,
-	    bool want_up, int restarts), void *arg);
+	    int (*fn)(void *arg, const struct store_app_row *r), void *arg);
 int	 store_put_generation(struct store *s, const char *app, const struct store_gen *g);
 int	 store_end_generation(struct store *s, const char *app, int number,
 	    int64_t ended_ms, const json_t *exit);
@@ -381,6 +398,13 @@ int	 cli_logs(json_t *files, long lines, bool follow);
 
 /* applog.c: the logger process, `csup __logger`. */
 int	 applog_main(int argc, char **argv);
+/* applog_drop.c: lines a logger could not write, shared with the daemon. */
+/* Logger: open (creating) the counter file; fd or -1. */
+int	 applog_drop_open(const char *path);
+/* Logger: lines more were dropped, the last because of err. */
+int	 applog_drop_add(int fd, unsigned long long lines, int err);
+/* Daemon: the lines dropped and not yet reported (*lines 0: none); marks them reported. */
+int	 applog_drop_take(const char *path, unsigned long long *lines, int *err);
 /* Formats the PM2 tokens or strftime form into buf; returns its length. */
 size_t	 applog_format_time(const char *fmt, const struct timespec *ts, char *buf,
 	    size_t len);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,6 @@ static bool daemon_answers(const char *sock)
 static int take_lock(struct daemon *d)
 {
 	struct timespec step = { 0, 20 * 1000000 };
-	char buf[32];
 	int waited;
 
 	d->lock_fd = open(d->paths.pid, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -101,23 +101,79 @@ static int take_lock(struct daemon *d)
 			return 0;
 		nanosleep(&step, NULL);
 	}
-	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(d->lock_fd, 0) == -1 || pwrite(d->lock_fd, buf, strlen(buf), 0) == -1)
-		return -1;
 	return 1;
 }
 
-static int open_log(struct daemon *d, bool foreground)
+/* After detaching: the pid that holds the lock is ours now. */
+static int write_pid(struct daemon *d)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(d->lock_fd, 0) == -1 || pwrite(d->lock_fd, buf, strlen(buf), 0) == -1)
+		return -1;
+	return 0;
+}
+
+static int open_log(struct daemon *d)
 {
 	int fd = open(d->paths.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd == -1)
 		return -1;
 	log_init("csup", fd, getenv("CSUP_DEBUG") != NULL);
-	/* Detached, stderr (sanitizer reports, loggers' complaints) lands there too. */
-	if (!foreground && dup2(fd, 2) == -1)
-		return -1;
 	return 0;
+}
+
+/*
+ * Before detaching, while stderr is still the client's: every reason not
+ * to start is one line there (and in csup.log once it is open), exit 1.
+ */
+static void __attribute__((format(printf, 1, 2), noreturn))
+refuse(const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "csup: %s\n", msg);
+	if (log_fd() != STDERR_FILENO)
+		log_warnx("%s", msg);
+	exit(CSUP_EXIT_FAIL);
+}
+
+/* 1: go on as the daemon of this home; 0: another daemon serves it. */
+static int prepare(struct daemon *d, bool fg)
+{
+	const char *home = getenv("CSUP_HOME");
+	char err[PATH_MAX + 128];
+	int rc;
+
+	if (paths_init(&d->paths, true) == -1)
+		refuse("cannot create the home %s: %s", home && *home ? home :
+		    "$HOME/.csup", strerror(errno));
+	if (paths_check_home(&d->paths, err, sizeof(err)) == -1)
+		refuse("%s", err);
+	/* flock belongs to the open file: it stays with us through detach(). */
+	if ((rc = take_lock(d)) == -1)
+		refuse("cannot lock %s: %s", d->paths.pid, strerror(errno));
+	if (rc == 0)
+		return 0;
+	if (open_log(d) == -1)
+		refuse("cannot open %s: %s", d->paths.log, strerror(errno));
+	if (store_check(d->paths.db, err, sizeof(err)) == -1)
+		refuse("%s is not a usable database (%s); move it aside to start "
+		    "with an empty state", d->paths.db, err);
+	if (!fg && detach() == -1)
+		fatal("cannot detach");
+	if (write_pid(d) == -1)
+		fatal("write %s", d->paths.pid);
+	/* Detached, stderr (sanitizer reports, loggers' complaints) lands in the log. */
+	if (!fg && dup2(log_fd(), 2) == -1)
+		fatal("dup2");
+	return 1;
 }
 
 void daemon_logger_add(struct daemon *d, pid_t pid)
@@ -268,10 +324,10 @@ static void pidfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
 {
 	struct generation *g = &a->gen;
-	struct pstat st;
+	struct proc_info st;
 	int fd;
 
-	if (figures_stat(sg->pid, &st) == -1 || st.start_time != sg->start_time ||
+	if (proc_read(sg->pid, &st) == -1 || st.start_time != sg->start_time ||
 	    st.state == 'Z')
 		return false;
 	if ((fd = pidfd_open(sg->pid, 0)) == -1) {
@@ -297,12 +353,14 @@ static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
 	a->lc.state = ST_ONLINE;
 	a->lc.spawned_once = true;
 	guard_adopted(a);
+	/* Online now: watch, health and cron as for a generation we started. */
+	probe_state(a, ST_LAUNCHING);
+	app_cron_arm(a);
 	app_record_event(a, "adopted", "pid %d of generation %d", (int)sg->pid, sg->number);
 	return true;
 }
 
-static int recover_one(void *arg, const char *name, json_t *cfgj, json_t *envj,
-    bool want, int restarts)
+static int recover_one(void *arg, const struct store_app_row *row)
 {
 	struct daemon *d = arg;
 	struct app_config cfg;
@@ -313,12 +371,17 @@ static int recover_one(void *arg, const char *name, json_t *cfgj, json_t *envj,
 	size_t i;
 	json_t *v;
 
-	if (config_app_from_json(cfgj, &cfg, err, sizeof(err)) == -1) {
-		log_warnx("%s: cannot restore: %s", name, err);
+	if (config_app_from_json(row->cfg, &cfg, err, sizeof(err)) == -1) {
+		log_warnx("%s: cannot restore: %s", row->name, err);
 		return 0;
 	}
-	env = calloc(json_array_size(envj) + 1, sizeof(*env));
-	json_array_foreach(envj, i, v)
+	if (!config_name_valid(cfg.name)) {
+		log_warnx("stored app with an invalid name: not restored");
+		config_app_free(&cfg);
+		return 0;
+	}
+	env = calloc(json_array_size(row->env) + 1, sizeof(*env));
+	json_array_foreach(row->env, i, v)
 		if (env)
 			env[i] = strdup(json_string_value(v) ? json_string_value(v) : "");
 	if ((a = app_new(d, &cfg, env)) == NULL) {
@@ -326,20 +389,21 @@ static int recover_one(void *arg, const char *name, json_t *cfgj, json_t *envj,
 		csup_env_free(env);
 		return 0;
 	}
-	a->lc.restarts = restarts;
-	a->lc.spawned_once = restarts > 0;
-	a->lc.want_up = want;
-	if (store_live_generation(d->store, name, &sg) == 0) {
+	a->source = row->source ? strdup(row->source) : NULL;
+	a->lc.restarts = row->restarts;
+	a->lc.spawned_once = row->restarts > 0;
+	a->lc.want_up = row->want_up;
+	if (store_live_generation(d->store, row->name, &sg) == 0) {
 		if (!adopt(d, a, &sg)) {
 			guard_dead_generation(d, a, sg.number, sg.pid, sg.pgid, sg.start_time);
-			store_end_generation(d->store, name, sg.number, csup_now_ms(), NULL);
+			store_end_generation(d->store, row->name, sg.number, csup_now_ms(), NULL);
 			a->gen_count = sg.number;
 			a->lc.spawned_once = true;
 		}
 	}
-	if (a->live && !want)
+	if (a->live && !row->want_up)
 		app_event(a, AE_STOP);
-	else if (!a->live && want) {
+	else if (!a->live && row->want_up) {
 		app_record_event(a, "restored", "was wanted up when the previous daemon died");
 		app_event(a, AE_START);
 	}
@@ -385,6 +449,7 @@ static void teardown(struct daemon *d)
 	struct logger_pid *l;
 
 	monitor_stop(d);
+	orphan_timer_stop(d);
 	ctl_close_all(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
@@ -405,7 +470,6 @@ int daemon_main(int argc, char **argv)
 	bool fg = argc > 1 && strcmp(argv[1], "--foreground") == 0;
 	struct daemon d = { .lock_fd = -1, .listen_fd = -1 };
 	ssize_t n;
-	int rc;
 
 	TAILQ_INIT(&d.apps);
 	TAILQ_INIT(&d.conns);
@@ -415,16 +479,8 @@ int daemon_main(int argc, char **argv)
 		return CSUP_EXIT_USAGE;
 	}
 	clean_slate();
-	if (paths_init(&d.paths, true) == -1)
-		fatal("cannot create the home %s", getenv("CSUP_HOME") ?: "$HOME/.csup");
-	if (!fg && detach() == -1)
-		fatal("cannot detach");
-	if ((rc = take_lock(&d)) == -1)
-		fatal("lock %s", d.paths.pid);
-	if (rc == 0)
+	if (prepare(&d, fg) == 0)
 		return 0;	/* another daemon serves this home */
-	if (open_log(&d, fg) == -1)
-		fatal("open %s", d.paths.log);
 	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	d.exe[n] = '\0';
@@ -442,10 +498,12 @@ int daemon_main(int argc, char **argv)
 	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d.paths.home, d.paths.id);
 	if (recover(&d) == -1)
 		log_warnx("recovery from the store failed");
-	guard_recover(&d);
+	(void)orphan_scan(&d);
+	figures_timer_update(&d);	/* adopted generations are sampled too */
 	if (ctl_listen(&d) == -1)
 		fatal("listen on %s", d.paths.sock);
 	monitor_start(&d);
+	orphan_timer_start(&d);
 	ev_run(d.loop, 0);
 	teardown(&d);
 	health_global_cleanup();

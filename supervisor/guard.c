@@ -80,85 +80,8 @@ void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pi
 		log_warn("%s: ending generation %d", a->cfg.name, number);
 	if (t.cgroup)
 		cgroup_remove(t.cgroup);
+	d->counters.orphans_killed += (uint64_t)(r.killed > 0 ? r.killed : 0);
 	if (r.killed > 0)
 		app_record_event(a, "orphans", "orphans killed %d: generation %d died while "
 		    "no daemon watched", r.killed, number);
-}
-
-struct owned {
-	struct daemon	*d;
-	struct proc_set	*sets;
-	size_t		 n;
-	int		 killed;
-};
-
-static int stale_cgroup(void *arg, const char *path)
-{
-	struct owned *o = arg;
-	struct kill_target t = { .cgroup = path };
-	struct kill_result r;
-	struct app *a;
-
-	TAILQ_FOREACH(a, &o->d->apps, entry)
-		if (a->live && strcmp(a->gen.cgroup, path) == 0)
-			return 0;
-	if (kill_sweep(&t, 2000, &r) == 0)
-		o->killed += r.killed;
-	cgroup_remove(path);
-	return 0;
-}
-
-/* What a live generation owns: its cgroup's members, or its known set. */
-static void own_set(struct app *a, struct proc_set *s)
-{
-	size_t j;
-
-	if (!a->live)
-		return;
-	if (a->gen.cgroup[0] != '\0') {
-		(void)cgroup_procs(a->gen.cgroup, s);
-		return;
-	}
-	(void)proc_set_add(s, a->gen.pid, a->gen.start_time);
-	for (j = 0; j < a->gen.known.n; j++)
-		(void)proc_set_add(s, a->gen.known.v[j].pid, a->gen.known.v[j].start_time);
-}
-
-/* After recovery: end whatever carries this home's tag and no live generation owns. */
-void guard_recover(struct daemon *d)
-{
-	struct owned o = { d, NULL, 0, 0 };
-	struct proc_set orphans = { 0 };
-	struct kill_target t = { 0 };
-	struct kill_result r;
-	struct proc_table tab;
-	char prefix[64];
-	struct app *a;
-	size_t i;
-
-	TAILQ_FOREACH(a, &d->apps, entry)
-		o.n++;
-	if ((o.sets = calloc(o.n + 1, sizeof(*o.sets))) == NULL)
-		return;
-	i = 0;
-	TAILQ_FOREACH(a, &d->apps, entry)
-		own_set(a, &o.sets[i++]);
-	snprintf(prefix, sizeof(prefix), "%s:", d->paths.id);
-	if (proc_table_load(&tab, 1) == 0) {
-		(void)proc_select_orphans(&tab, prefix, o.sets, o.n, &orphans);
-		proc_table_free(&tab);
-	}
-	if (orphans.n > 0) {
-		t.known = &orphans;
-		if (kill_sweep(&t, 2000, &r) == 0)
-			o.killed += r.killed;
-	}
-	if (d->cg.usable)
-		cgroup_each_gen(&d->cg, stale_cgroup, &o);
-	if (o.killed > 0)
-		log_info("orphans killed %d", o.killed);
-	for (i = 0; i < o.n; i++)
-		proc_set_free(&o.sets[i]);
-	free(o.sets);
-	proc_set_free(&orphans);
 }

@@ -58,6 +58,21 @@ void monitor_alert(struct app *a, const char *event, const char *detail)
 		alert_fire(a->d->alerts, a->cfg.name, a->cfg.alert, event, detail);
 }
 
+/* Lines the app's logger could not write since the last report (CONTRACT Logs). */
+static void dropped_lines(struct app *a)
+{
+	char path[PATH_MAX];
+	unsigned long long n;
+	int err;
+
+	paths_app_dropfile(&a->d->paths, a->cfg.name, path, sizeof(path));
+	if (applog_drop_take(path, &n, &err) == -1)
+		log_warn("%s: %s", a->cfg.name, path);
+	else if (n > 0)
+		app_record_event(a, "logs", "%llu lines dropped: cannot write the log (%s)",
+		    n, err ? strerror(err) : "write error");
+}
+
 void monitor_after_sample(struct daemon *d)
 {
 	struct watchdog_limits lim;
@@ -66,9 +81,9 @@ void monitor_after_sample(struct daemon *d)
 
 	for (a = TAILQ_FIRST(&d->apps); a != NULL; a = next) {
 		next = TAILQ_NEXT(a, entry);
+		dropped_lines(a);
 		if (!a->live)
 			continue;
-		a->cpu_seconds += a->fig.cpu / 100.0 * (double)d->sample_ms / 1000.0;
 		lim = (struct watchdog_limits){ a->cfg.max_processes, a->cfg.max_memory_restart, 0 };
 		if (watchdog_feed(&a->wd, &lim, (uint64_t)a->gen_count, a->fig.procs,
 		    a->fig.rss, &ev) == WATCHDOG_OK)

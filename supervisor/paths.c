@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csup.h"
 
@@ -18,7 +19,7 @@ uint64_t paths_fnv1a(const char *s)
 	return h;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
+int paths_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	char *p;
@@ -64,7 +65,7 @@ int paths_init(struct paths *p, bool create)
 		return -1;
 	}
 	if (create) {
-		if (mkdir_p(raw, 0700) == -1)
+		if (paths_mkdir_p(raw, 0700) == -1)
 			return -1;
 	}
 	/* The id must not depend on how the path was spelled. */
@@ -97,4 +98,41 @@ void paths_app_logs(const struct paths *p, const struct app_config *c,
 		snprintf(err, len, "%s", c->error_file);
 	else
 		snprintf(err, len, "%s/%s-err.log", p->logs, base);
+}
+
+int paths_check_home(const struct paths *p, char *err, size_t len)
+{
+	struct stat st;
+
+	if (stat(p->home, &st) == -1) {
+		snprintf(err, len, "the home %s: %s", p->home, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, len, "the home %s is not a directory", p->home);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, len, "the home %s belongs to another user (uid %d); refused",
+		    p->home, (int)st.st_uid);
+		return -1;
+	}
+	/* Whoever can write it can replace the socket, the state or the logs. */
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, len, "the home %s is %s-writable (mode %04o); refused: "
+		    "chmod 700 it", p->home, st.st_mode & S_IWOTH ? "world" : "group",
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (access(p->home, W_OK | X_OK) == -1) {
+		snprintf(err, len, "the home %s is not writable: %s", p->home,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void paths_app_dropfile(const struct paths *p, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/.%s.dropped", p->logs, name);
 }

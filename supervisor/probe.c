@@ -23,7 +23,7 @@
 static bool ready_belongs(pid_t pid, void *arg)
 {
 	struct app *a = arg;
-	struct pstat st;
+	struct proc_info st;
 	int depth;
 
 	if (!a->live)
@@ -31,9 +31,9 @@ static bool ready_belongs(pid_t pid, void *arg)
 	for (depth = 0; depth < 64 && pid > 1; depth++) {
 		if (pid == a->gen.pid)
 			return true;
-		if (figures_stat(pid, &st) == -1)
+		if (proc_read(pid, &st) == -1)
 			return false;
-		if (st.session == a->gen.pid || st.pgrp == a->gen.pgid)
+		if (st.sid == a->gen.pid || st.pgid == a->gen.pgid)
 			return true;
 		pid = st.ppid;
 	}
@@ -121,8 +121,12 @@ static void watch_on_warning(const char *msg, void *arg)
 static void health_on_failure(const char *why, void *arg)
 {
 	struct app *a = arg;
+	char detail[512];
 
-	app_record_event(a, "health", "%s after %d checks: restart", why, a->cfg.health.retries);
+	snprintf(detail, sizeof(detail), "%s after %d checks: restart", why,
+	    a->cfg.health.retries);
+	app_record_event(a, "health", "%s", detail);
+	monitor_alert(a, "health", detail);
 	if (a->lc.state == ST_ONLINE)
 		app_event(a, AE_RESTART);
 }

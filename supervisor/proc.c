@@ -524,8 +524,12 @@ int proc_select_orphans(const struct proc_table *t, const char *tag_prefix,
 
 	if ((mark = calloc(t->n ? t->n : 1, 1)) == NULL)
 		return -1;
+	/*
+	 * Never self, even tagged (a daemon started from inside an app keeps
+	 * the tag in /proc/self/environ): its loggers would pass as orphans.
+	 */
 	for (i = 0; i < t->n; i++)
-		mark[i] = t->v[i].tag != NULL &&
+		mark[i] = t->v[i].tag != NULL && t->v[i].info.pid != self &&
 		    strncmp(t->v[i].tag, tag_prefix, plen) == 0 &&
 		    !owned_by_any(owned, nowned, &t->v[i].info);
 	mark_descendants(t, mark);

@@ -1,5 +1,6 @@
 /*
- * sample.h: what an app's processes cost, read from /proc/PID/stat.
+ * sample.h: what an app's processes cost, read from /proc/PID/stat
+ * (proc_read() of proc.h: the one parser of that file).
  *
  * The daemon owns one struct sample_app per app (embed it in its struct
  * app), sample_app_init() it when the app is created, and every
@@ -27,16 +28,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* One /proc/PID/stat line, the fields sampling needs. */
-struct proc_stat {
-	pid_t			pid;
-	char			state;		/* 'R', 'S', 'Z', ... */
-	pid_t			ppid;
-	unsigned long long	utime, stime;	/* clock ticks */
-	unsigned long long	starttime;	/* clock ticks after boot */
-	long long		rss_pages;
-};
-
 /* What the daemon keeps per app between two samples. */
 struct sample_app {
 	struct sample_pid	*pids;		/* sorted by pid; owned */
@@ -56,11 +47,6 @@ struct sample {
 	double		cpu_percent;	/* of one core, over the last interval */
 	double		cpu_seconds;	/* cumulated CPU time (a Prometheus counter) */
 };
-
-/* Parse one /proc/PID/stat text; 0, or -1 when malformed. Pure. */
-int  sample_parse_stat(const char *buf, size_t len, struct proc_stat *out);
-/* Read /proc/PID/stat: one open/read/close. 0, or -1 with errno (ENOENT, ESRCH: gone). */
-int  sample_read_pid(pid_t pid, struct proc_stat *out);
 
 void sample_app_init(struct sample_app *sa, uint64_t generation);
 void sample_app_free(struct sample_app *sa);

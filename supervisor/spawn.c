@@ -212,12 +212,13 @@ static void exec_app(struct app *a, const char *path, char **env, int out, int e
 /* In the child: never returns. fds in[0] and in[1] become 3 and 4. */
 static void exec_logger(struct app *a, const int in[2])
 {
-	char out[PATH_MAX], err[PATH_MAX], size[32], files[32];
+	char out[PATH_MAX], err[PATH_MAX], drop[PATH_MAX], size[32], files[32];
 	const char *combined = a->cfg.log_file ? a->cfg.log_file : "";
 	const char *datefmt = a->cfg.log_date_format ? a->cfg.log_date_format : "";
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
+	paths_app_dropfile(&a->d->paths, a->cfg.name, drop, sizeof(drop));
 	snprintf(size, sizeof(size), "%lld", (long long)a->cfg.log_max_size);
 	snprintf(files, sizeof(files), "%d", a->cfg.log_max_files);
 	setsid();
@@ -226,7 +227,7 @@ static void exec_logger(struct app *a, const int in[2])
 	    dup2(in[0], 3) == -1 || dup2(in[1], 4) == -1)
 		_exit(127);
 	execl(a->d->exe, "csup", "__logger", a->cfg.name, out, err, combined, datefmt,
-	    size, files, (char *)NULL);
+	    size, files, drop, (char *)NULL);
 	_exit(127);
 }
 
@@ -329,7 +330,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
 	char path[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
 	struct generation *g = &a->gen;
-	struct pstat st;
+	struct proc_info st;
 	pid_t logger = -1, pid = -1;
 	char cg[PATH_MAX] = "";
 	int rc = -1, cgfd = -1;
@@ -361,7 +362,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	g->logger = logger;
 	g->started_ms = csup_now_ms();
 	g->pidfd = -1;
-	g->start_time = figures_stat(pid, &st) == 0 ? st.start_time : 0;
+	g->start_time = proc_read(pid, &st) == 0 ? st.start_time : 0;
 	proc_set_add(&g->known, pid, g->start_time);
 	g->exec_fd = status[0];
 	status[0] = -1;

@@ -4,10 +4,12 @@
  * step from version N to N+1 run in one transaction.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -35,6 +37,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX samples_app_time ON samples(app, time);"
 	"CREATE INDEX samples_time ON samples(time);"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);",
+	/* 1 -> 2: the ecosystem file an app came from, so resurrect keeps it */
+	"ALTER TABLE apps ADD COLUMN source TEXT;"
+	"ALTER TABLE saved ADD COLUMN source TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -114,6 +119,45 @@ int store_open(const char *path, struct store **out)
 	return 0;
 }
 
+int store_check(const char *path, char *err, size_t len)
+{
+	struct store *s;
+	sqlite3_stmt *st = NULL;
+	const char *res = NULL;
+	int rc = -1;
+
+	int fd;
+
+	/* It holds the clients' environments: 0600 (SQLite would make it 0644). */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, len, "%s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(s->db, 2000);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		res = (const char *)sqlite3_column_text(st, 0);
+	if (res == NULL || strcmp(res, "ok") != 0) {
+		snprintf(err, len, "%s", res ? res : sqlite3_errmsg(s->db));
+		goto done;
+	}
+	rc = 0;
+	goto done;
+out:
+	snprintf(err, len, "%s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
+done:
+	sqlite3_finalize(st);
+	store_close(s);
+	return rc;
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)
@@ -167,15 +211,16 @@ static int run(struct store *s, sqlite3_stmt *st)
 }
 
 int store_put_app(struct store *s, const char *name, const json_t *cfg,
-    const json_t *env, bool want_up, int restarts)
+    const json_t *env, const char *source, bool want_up, int restarts)
 {
 	char *c = json_dumps(cfg, JSON_COMPACT), *e = json_dumps(env, JSON_COMPACT);
 	int rc = -1;
 
 	if (c && e)
 		rc = run(s, prep(s, "INSERT OR REPLACE INTO apps(name, config, env, want,"
-		    " restarts, created) VALUES(?, ?, ?, ?, ?, strftime('%s','now'))",
-		    "sssii", name, c, e, (int64_t)want_up, (int64_t)restarts));
+		    " restarts, created, source) VALUES(?, ?, ?, ?, ?,"
+		    " strftime('%s','now'), ?)", "sssiis", name, c, e, (int64_t)want_up,
+		    (int64_t)restarts, source));
 	free(c);
 	free(e);
 	return rc;
@@ -195,24 +240,27 @@ int store_delete_app(struct store *s, const char *name)
 }
 
 int store_each_app(struct store *s, bool saved,
-    int (*fn)(void *, const char *, json_t *, json_t *, bool, int), void *arg)
+    int (*fn)(void *, const struct store_app_row *), void *arg)
 {
 	sqlite3_stmt *st = prep(s, saved ?
-	    "SELECT name, config, env, 1, 0 FROM saved ORDER BY rowid" :
-	    "SELECT name, config, env, want, restarts FROM apps ORDER BY rowid", "");
-	json_t *cfg, *env;
+	    "SELECT name, config, env, 1, 0, source FROM saved ORDER BY rowid" :
+	    "SELECT name, config, env, want, restarts, source FROM apps ORDER BY rowid", "");
+	struct store_app_row r;
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cfg = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-		env = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
-		if (cfg && env)
-			fn(arg, (const char *)sqlite3_column_text(st, 0), cfg, env,
-			    sqlite3_column_int(st, 3) != 0, sqlite3_column_int(st, 4));
-		json_decref(cfg);
-		json_decref(env);
+		r.name = (const char *)sqlite3_column_text(st, 0);
+		r.cfg = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+		r.env = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		r.want_up = sqlite3_column_int(st, 3) != 0;
+		r.restarts = sqlite3_column_int(st, 4);
+		r.source = (const char *)sqlite3_column_text(st, 5);
+		if (r.name && r.cfg && r.env)
+			fn(arg, &r);
+		json_decref(r.cfg);
+		json_decref(r.env);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "apps");
@@ -358,8 +406,8 @@ int store_save_set(struct store *s, const char *const *names, size_t n)
 	if (exec(s, "BEGIN; DELETE FROM saved;") == -1)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (run(s, prep(s, "INSERT INTO saved(name, config, env) SELECT name,"
-		    " config, env FROM apps WHERE name = ?", "s", names[i])) == -1) {
+		if (run(s, prep(s, "INSERT INTO saved(name, config, env, source) SELECT"
+		    " name, config, env, source FROM apps WHERE name = ?", "s", names[i])) == -1) {
 			exec(s, "ROLLBACK;");
 			return -1;
 		}
@@ -369,8 +417,8 @@ int store_save_set(struct store *s, const char *const *names, size_t n)
 
 int store_save_wanted(struct store *s)
 {
-	return exec(s, "BEGIN; DELETE FROM saved; INSERT INTO saved(name, config, env)"
-	    " SELECT name, config, env FROM apps WHERE want = 1; COMMIT;");
+	return exec(s, "BEGIN; DELETE FROM saved; INSERT INTO saved(name, config, env,"
+	    " source) SELECT name, config, env, source FROM apps WHERE want = 1; COMMIT;");
 }
 
 int store_forget_apps(struct store *s)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csup.h"
 #include "systemd.h"
 
 /* ---- values -------------------------------------------------------- */
@@ -191,24 +192,7 @@ char *sdunit_path_join(const char *dir, const char *name)
 
 int sdunit_mkdir_p(const char *path, mode_t mode)
 {
-	char buf[PATH_MAX];
-	char *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return paths_mkdir_p(path, mode);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -59,7 +59,8 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 		mon_wait 5 test ! -e "/proc/$p/cmdline" -o "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = Z
 	done
 	mon_wait 10 mon_event_has leaky "max_processes 5"
-	mon_wait 10 test "$(mon_lines "$MTMP/alerts")" -ge 1
+	alerted() { [ "$(mon_lines "$MTMP/alerts")" -ge 1 ]; }
+	mon_wait 10 alerted
 	# more leaks and restarts follow, but the alert is rate-limited to one a minute
 	mon_wait 15 mon_ge leaky restarts 2
 	[ "$(mon_lines "$MTMP/alerts")" -eq 1 ]
@@ -134,7 +135,9 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	b=$(mon_json 'sorted(a["name"] for a in j)')
 	[ "$a" = "$b" ]
 	[ "$(mon_json 'j["name"]' curl -sf "$BASE/api/apps/web")" = web ]
-	if ! mon_wait 10 test "$(mon_json 'len(j)' curl -sf "$BASE/api/apps/web/samples?since=0")" -ge 2; then
+	# (a function, so that each poll asks again)
+	two_samples() { [ "$(mon_json 'len(j)' curl -sf "$BASE/api/apps/web/samples?since=0")" -ge 2 ]; }
+	if ! mon_wait 10 two_samples; then
 		curl -s "$BASE/api/apps/web/samples?since=0" >&2
 		"$CSUP" status --json >&2
 		return 1

@@ -1,5 +1,6 @@
 /*
- * test_csup_sample.c: /proc/PID/stat parsing (table), and the sampler's
+ * test_csup_sample.c: /proc/PID/stat parsing (table; proc_parse_stat, the
+ * one parser the sampler uses through proc_read), and the sampler's
  * figures against /proc for a known tree of children that touch a known
  * amount of memory or burn CPU.
  */
@@ -20,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "proc.h"
 #include "sample.h"
 
 #define NKIDS	4
@@ -54,14 +56,15 @@ static const struct pcase pcases[] = {
 
 static void test_parse_table(void **state)
 {
-	struct proc_stat st;
+	struct proc_info st;
+	long long page = sysconf(_SC_PAGESIZE);
 	char buf[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
 		const struct pcase *c = &pcases[i];
 		int n = snprintf(buf, sizeof(buf), "%s%s", c->line, c->ok ? stat_tail : "");
-		int r = sample_parse_stat(buf, (size_t)n, &st);
+		int r = proc_parse_stat(buf, (size_t)n, &st);
 
 		if ((r == 0) != c->ok)
 			fail_msg("row %zu: got %d for \"%s\"", i, r, c->line);
@@ -71,8 +74,8 @@ static void test_parse_table(void **state)
 		assert_int_equal(st.ppid, c->ppid);
 		assert_int_equal(st.state, c->state);
 		assert_true(st.utime == c->utime && st.stime == c->stime);
-		assert_true(st.starttime == c->start);
-		assert_true(st.rss_pages == c->rss);
+		assert_true(st.start_time == c->start);
+		assert_true(st.rss_bytes == (uint64_t)(c->rss > 0 ? c->rss * page : 0));
 	}
 }
 
@@ -212,9 +215,9 @@ static int64_t status_rss(pid_t pid)
 
 static unsigned long long proc_ticks(pid_t pid)
 {
-	struct proc_stat st;
+	struct proc_info st;
 
-	assert_int_equal(sample_read_pid(pid, &st), 0);
+	assert_int_equal(proc_read(pid, &st), 0);
 	return st.utime + st.stime;
 }
 
@@ -295,7 +298,7 @@ static void test_adopted_baseline(void **state)
 static void test_zombie_and_gone(void **state)
 {
 	struct sample_app sa;
-	struct proc_stat st;
+	struct proc_info st;
 	struct sample s;
 	struct kids k;
 	pid_t pids[NKIDS + 2];
@@ -309,7 +312,7 @@ static void test_zombie_and_gone(void **state)
 	assert_true(z != -1 && gone != -1);
 	remember(z);
 	waitpid(gone, NULL, 0);		/* reaped: its pid is stale */
-	while (sample_read_pid(z, &st) == 0 && st.state != 'Z' && now_ms() < deadline)
+	while (proc_read(z, &st) == 0 && st.state != 'Z' && now_ms() < deadline)
 		usleep(1000);
 	assert_int_equal(st.state, 'Z');
 	spawn_kids(&k, 2, 1, 0);
