@@ -68,6 +68,7 @@ YAML
 	csup start sh --name fds -- -c "while :; do sleep 0.2; done; $MARK" >/dev/null
 	pid=$(app_field fds pid)
 	[ "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+	grep Sig /proc/$pid/status	# shown when the test fails
 	grep -q 'SigBlk:	0000000000000000' /proc/$pid/status
 	grep -q 'SigIgn:	0000000000000000' /proc/$pid/status
 	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]
