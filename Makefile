@@ -1,10 +1,11 @@
 # Thin wrapper: the real build is CMake. See README.md.
 BUILD   ?= build
 ASAN    ?= $(BUILD)/asan
+FUZZ    ?= $(BUILD)/fuzz
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build asan test run bench fuzz deb install clean
+.PHONY: all deps build asan fuzz-build test run bench fuzz deb install clean
 
 all: build
 
@@ -19,9 +20,15 @@ asan: deps
 	@cmake -S . -B $(ASAN) -DCSUP_WERROR=ON -DCSUP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
 
-test: build asan
+# libFuzzer harnesses (clang); no -Werror: clang warns where gcc does not.
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ) -DCSUP_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ) -j $(JOBS) --target fuzzers
+
+test: build asan fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure -j 2
 	ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE noasan
+	FUZZ_SECONDS=30 ctest --test-dir $(FUZZ) --output-on-failure -j 2 -L fuzz
 
 run: build
 	@scripts/run.sh

@@ -524,7 +524,8 @@ static int vector_candidates(struct search_ctx *sc, int kind, const char *qs,
 	    read_ranked(sc->db, st, &pass, &np, err, errlen) < 0)
 		goto out;
 	/* keep the vector order; only those that passed */
-	qsort(pass, np, sizeof(*pass), cmp_ranked_id);
+	if (np)
+		qsort(pass, np, sizeof(*pass), cmp_ranked_id);
 	for (i = 0; i < nn && m < max; i++)
 		if (np && bsearch(&near[i], pass, np, sizeof(*pass),
 		    cmp_ranked_id))
@@ -576,12 +577,12 @@ static int rows_ranked(struct search_ctx *sc, int kind, const char *qs,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (order == ORDER_DATE_DESC)
+	if (nf > 1 && order == ORDER_DATE_DESC)
 		qsort(fused, nf, sizeof(*fused), cmp_date_desc);
-	else if (order == ORDER_DATE_ASC)
+	else if (nf > 1 && order == ORDER_DATE_ASC)
 		qsort(fused, nf, sizeof(*fused), cmp_date_asc);
 	from = (size_t)offset < nf ? (size_t)offset : nf;
-	ret = hydrate(sc, kind, fused + from,
+	ret = hydrate(sc, kind, nf ? fused + from : fused,
 	    nf - from < (size_t)limit ? nf - from : (size_t)limit, out, err,
 	    errlen);
 out:
@@ -713,7 +714,7 @@ int query_timeline(struct search_ctx *sc, int64_t epoch, int kind,
 		qsort(av, na, sizeof(*av), tl_cmp);
 	nbk = nb < (size_t)before ? nb : (size_t)before;
 	nak = na < (size_t)alim ? na : (size_t)alim;
-	if (tl_hydrate(sc, bv + (nb - nbk), nbk, out, err, errlen) < 0 ||
+	if (tl_hydrate(sc, nbk ? bv + (nb - nbk) : bv, nbk, out, err, errlen) < 0 ||
 	    tl_hydrate(sc, av, nak, out, err, errlen) < 0)
 		goto out;
 	ret = 0;

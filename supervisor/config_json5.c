@@ -171,6 +171,40 @@ static int escape(struct rd *r, char *o)
 	return 1;
 }
 
+/* Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as libyaml reads YAML. */
+static bool utf8_valid(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k, len;
+	unsigned long cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xC2 && p[i] <= 0xDF)
+			len = 2, cp = p[i] & 0x1F;
+		else if (p[i] >= 0xE0 && p[i] <= 0xEF)
+			len = 3, cp = p[i] & 0x0F;
+		else if (p[i] >= 0xF0 && p[i] <= 0xF4)
+			len = 4, cp = p[i] & 0x07;
+		else
+			return false;
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 static int string(struct rd *r, struct node **out)
 {
 	int line = r->line, col = r->col, q = peek(r), n;
@@ -200,6 +234,10 @@ static int string(struct rd *r, struct node **out)
 		len += (size_t)(r->s - start);
 	}
 	adv(r);
+	if (!utf8_valid((const unsigned char *)buf, len)) {
+		free(buf);
+		return cfg_error(r->ctx, line, col, "invalid UTF-8 in string");
+	}
 	*out = node_scalar(r->ctx, buf, len, SCALAR_STR, line, col);
 	free(buf);
 	return *out == NULL ? -1 : 0;

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# Malformed and misbehaving control clients (issue 12): random bytes, a huge
+# length prefix, half a frame, a client that never sends, a request trickled
+# one byte at a time, 500 clients at once. The daemon answers the others
+# throughout, and its fd count returns to where it was.
+
+load ../lib/helpers
+load ../lib/hardening
+
+setup() {
+	make_home
+	DPID=$(csup ping)
+	BASE=$(fd_count "$DPID")
+	SOCK="$CSUP_HOME/csup.sock"
+	HOLD="$CSUP_HOME/hold"
+	mkdir -p "$HOLD"
+	HELPER=""
+}
+
+teardown() {
+	touch "$HOLD/release" 2>/dev/null || true
+	[ -n "$HELPER" ] && kill "$HELPER" 2>/dev/null || true
+	[ -n "$HELPER" ] && wait "$HELPER" 2>/dev/null || true
+	hardening_teardown
+}
+
+fds_back() {
+	[ "$(fd_count "$DPID")" -le "$BASE" ]
+}
+
+fds_above() {
+	[ "$(fd_count "$DPID")" -ge $(( BASE + $1 )) ]
+}
+
+# The daemon is the same process and answers a real client.
+answers() {
+	run csup ping
+	[ "$status" -eq 0 ]
+	[ "$output" = "$DPID" ]
+	run csup status
+	[ "$status" -eq 0 ]
+}
+
+# start_holder MODE ARGS...: a helper that holds its connections open.
+start_holder() {
+	python3 "$HC" "$SOCK" "$@" "$HOLD" &
+	HELPER=$!
+	wait_until 30 test -e "$HOLD/ready"
+}
+
+release_holder() {
+	touch "$HOLD/release"
+	wait "$HELPER"
+	HELPER=""
+}
+
+@test "random bytes from 200 clients: the daemon answers and frees every fd" {
+	run python3 "$HC" "$SOCK" random 200 "$RANDOM"
+	[ "$status" -eq 0 ]
+	answers
+	wait_until 10 fds_back
+}
+
+@test "a huge length prefix closes that client only, before anything is allocated" {
+	run python3 "$HC" "$SOCK" huge
+	echo "$output"
+	[ "$status" -eq 0 ]
+	answers
+	wait_until 10 fds_back
+	# A 4 GB prefix must not have been allocated: the daemon stays small.
+	[ "$(rss_kb "$DPID")" -lt 200000 ]
+}
+
+@test "half a frame held open: others are answered; the fd goes when it closes" {
+	start_holder half
+	wait_until 5 fds_above 1
+	answers
+	release_holder
+	wait_until 10 fds_back
+	answers
+}
+
+@test "a client that connects and never sends does not block others" {
+	start_holder idle
+	wait_until 5 fds_above 1
+	answers
+	release_holder
+	wait_until 10 fds_back
+}
+
+@test "a request trickled one byte at a time is answered" {
+	run python3 "$HC" "$SOCK" slow
+	echo "$output"
+	[ "$status" -eq 0 ]
+	answers
+	wait_until 10 fds_back
+}
+
+@test "500 clients at once: half idle, half asking; all answered, fds back to baseline" {
+	start_holder many 500
+	wait_until 10 fds_above 400
+	answers
+	release_holder
+	wait_until 20 fds_back
+	answers
+	# It is the same daemon, and it did not log a crash.
+	[ "$(daemon_pid)" = "$DPID" ]
+}

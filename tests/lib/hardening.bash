@@ -1,0 +1,35 @@
+# hardening.bash: helpers of the hardening tests (issue 12), on top of
+# helpers.bash. A detached daemon's stderr is csup.log, so a sanitizer report
+# of the ASan build lands there and no exit status shows it: these tests
+# read it before the home is removed.
+
+HC="${BATS_TEST_DIRNAME}/../lib/hardening_client.py"
+
+# fd_count PID / rss_kb PID
+fd_count() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+rss_kb() {
+	awk '/^VmRSS/ { print $2 }' "/proc/$1/status"
+}
+
+# Fails (printing it) when the daemon log holds a sanitizer report.
+daemon_log_clean() {
+	local log="${CSUP_HOME:-}/csup.log"
+	[ -f "$log" ] || return 0
+	if grep -Eq "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
+		echo "sanitizer report in $log:" >&2
+		grep -E -A20 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log" >&2
+		return 1
+	fi
+}
+
+# teardown of these files: end everything, then check the log.
+hardening_teardown() {
+	local rc=0
+	"$CSUP" kill >/dev/null 2>&1 || true
+	daemon_log_clean || rc=1
+	cleanup_home
+	return $rc
+}
