@@ -4,12 +4,20 @@
  * and answered either at once or later through a waiter, so a stop that
  * waits out a kill_timeout never delays another client. A malformed or
  * oversized frame closes that client only.
+ *
+ * Limits: a frame must be complete within the idle timeout
+ * ($CSUP_CTL_IDLE_MS, default 30 s) of the daemon starting to wait for it;
+ * a client being answered is not timed (it has sent its whole request).
+ * At most CTL_MAX_CONNS clients at once, and no more than half the soft
+ * fd limit (the rest is for apps, pipes and the store): further clients
+ * are closed at accept, so the daemon never runs out of fds to them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -18,11 +26,15 @@
 #include "csup.h"
 #include "log.h"
 
+#define CTL_MAX_CONNS	1024	/* or half the fd limit, if lower */
+#define CTL_IDLE_MS	30000
+
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct daemon		*d;
 	int			 fd;
 	ev_io			 rio, wio;
+	ev_timer		 idle;		/* runs while a frame is awaited */
 	struct proto_reader	 rd;
 	char			*out;
 	size_t			 outlen, outoff;
@@ -47,6 +59,7 @@ static void conn_close(struct conn *c)
 		c->waiter->conn = NULL;
 	ev_io_stop(d->loop, &c->rio);
 	ev_io_stop(d->loop, &c->wio);
+	ev_timer_stop(d->loop, &c->idle);
 	close(c->fd);
 	proto_reader_reset(&c->rd);
 	free(c->out);
@@ -74,6 +87,23 @@ static int conn_write(struct conn *c)
 	return 1;
 }
 
+/* Waits for the next frame, timed. */
+static void conn_await(struct conn *c)
+{
+	c->busy = false;
+	ev_io_start(c->d->loop, &c->rio);
+	ev_timer_again(c->d->loop, &c->idle);
+}
+
+static void conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct conn *c = CONTAINER_OF(w, struct conn, idle);
+
+	log_warnx("control client closed: no complete request within %.0f ms",
+	    c->idle.repeat * 1000);
+	conn_close(c);
+}
+
 static void conn_wio_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct conn *c = CONTAINER_OF(w, struct conn, wio);
@@ -85,8 +115,7 @@ static void conn_wio_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (rc == 1) {
 		ev_io_stop(loop, &c->wio);
-		c->busy = false;
-		ev_io_start(loop, &c->rio);
+		conn_await(c);
 	}
 }
 
@@ -116,8 +145,7 @@ void ctl_reply(struct conn *c, json_t *reply)
 		ev_io_start(c->d->loop, &c->wio);
 		return;
 	}
-	c->busy = false;
-	ev_io_start(c->d->loop, &c->rio);
+	conn_await(c);
 }
 
 void ctl_flush_sync(struct conn *c)
@@ -192,6 +220,7 @@ static void conn_rio_cb(struct ev_loop *loop, ev_io *w, int revents)
 			break;
 	}
 	ev_io_stop(loop, &c->rio);
+	ev_timer_stop(loop, &c->idle);
 	c->busy = true;
 	cmd_dispatch(c->d, c, msg);
 	json_decref(msg);
@@ -226,14 +255,63 @@ static void refuse(int fd, uid_t uid)
 	log_warnx("refused a client of uid %d", (int)uid);
 }
 
+static ev_tstamp idle_timeout(void)
+{
+	const char *s = getenv("CSUP_CTL_IDLE_MS");
+	char *end;
+	long ms;
+
+	if (s == NULL || *s == '\0')
+		return CTL_IDLE_MS / 1000.0;
+	errno = 0;
+	ms = strtol(s, &end, 10);
+	if (errno || *end != '\0' || ms <= 0)
+		return CTL_IDLE_MS / 1000.0;
+	return ms / 1000.0;
+}
+
+static size_t conn_max(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur / 2 >= CTL_MAX_CONNS)
+		return CTL_MAX_CONNS;
+	return rl.rlim_cur / 2;
+}
+
+static size_t conn_count(const struct daemon *d)
+{
+	const struct conn *c;
+	size_t n = 0;
+
+	TAILQ_FOREACH(c, &d->conns, entry)
+		n++;
+	return n;
+}
+
 static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
+	/* Private to this file: one warning a saturation, not one a client. */
+	static bool full_logged;
 	struct daemon *d = CONTAINER_OF(w, struct daemon, listen_io);
+	ev_tstamp idle = idle_timeout();
+	size_t n = conn_count(d), max = conn_max();
 	struct conn *c;
 	uid_t uid = (uid_t)-1;
 	int fd;
 
+	if (n < max)
+		full_logged = false;
 	while ((fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (n >= max) {
+			if (!full_logged)
+				log_warnx("%zu control clients connected: "
+				    "closing further ones", max);
+			full_logged = true;
+			close(fd);
+			continue;
+		}
 		if (!peer_allowed(fd, &uid)) {
 			refuse(fd, uid);
 			close(fd);
@@ -247,8 +325,10 @@ static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->fd = fd;
 		ev_io_init(&c->rio, conn_rio_cb, fd, EV_READ);
 		ev_io_init(&c->wio, conn_wio_cb, fd, EV_WRITE);
+		ev_timer_init(&c->idle, conn_idle_cb, 0., idle);
 		TAILQ_INSERT_TAIL(&d->conns, c, entry);
-		ev_io_start(loop, &c->rio);
+		n++;
+		conn_await(c);
 	}
 	if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 		log_warn("accept");
@@ -276,7 +356,7 @@ int ctl_listen(struct daemon *d)
 		goto fail;
 	}
 	umask(old);
-	if (chmod(d->paths.sock, 0600) == -1 || listen(fd, 64) == -1)
+	if (chmod(d->paths.sock, 0600) == -1 || listen(fd, SOMAXCONN) == -1)
 		goto fail;
 	d->listen_fd = fd;
 	ev_io_init(&d->listen_io, listen_cb, fd, EV_READ);

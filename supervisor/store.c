@@ -2,6 +2,10 @@
  * store.c: csup.db, the only file that speaks SQL. WAL journal; the schema
  * is versioned with PRAGMA user_version and grows by migrations, each a
  * step from version N to N+1 run in one transaction.
+ *
+ * The daemon's loop runs every statement, so a csup.db another process
+ * holds locked must not stall it: SQLite waits at most STORE_BUSY_MS, then
+ * the write is given up and logged with what it would have recorded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +19,8 @@
 
 #include "csup.h"
 #include "log.h"
+
+#define STORE_BUSY_MS	50
 
 struct store {
 	sqlite3	*db;
@@ -109,7 +115,7 @@ int store_open(const char *path, struct store **out)
 		store_close(s);
 		return -1;
 	}
-	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") == -1 ||
 	    migrate(s) == -1) {
 		store_close(s);
@@ -206,8 +212,18 @@ static int run(struct store *s, sqlite3_stmt *st)
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		/* The statement's text (its values may hold an app's env). */
+		log_warnx("store: csup.db is locked (%s): not recorded: %s",
+		    sqlite3_errmsg(s->db), sqlite3_sql(st));
+		sqlite3_finalize(st);
+		errno = EBUSY;
+		return -1;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		fail(s, "step");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "step");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_put_app(struct store *s, const char *name, const json_t *cfg,

@@ -3,18 +3,24 @@
  * worker's poll loop, one thread) and the routes of SERVICES.md with the
  * original's JSON shapes (the read-only /api/... ones are in
  * api_routes.c). Bodies are capped at WORKER_BODY_MAX; bad JSON or
- * a bad id is 400 {"error":..}; an unknown route 404.
+ * a bad id is 400 {"error":..}; an unknown route 404. Bound to the
+ * loopback, it refuses a foreign Origin (403: any web page could read the
+ * memory store or post observations) and a Host that is not a loopback
+ * name (421: DNS rebinding); a loopback Origin is echoed for CORS, never "*".
  */
 #include "worker.h"
 #include "log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +33,85 @@ struct http_req {                /* per request */
 	int too_big;
 	struct search_call *search;     /* a suspended /api/search... */
 };
+
+/* ---- origin and host checks -------------------------------------------- */
+
+/* NAME[:PORT] with NAME localhost, 127.0.0.1 or [::1]; a port is digits. */
+static int host_local(const char *h, size_t len)
+{
+	static const char *const names[] = { "localhost", "127.0.0.1", "[::1]", NULL };
+	size_t n, i;
+	int k;
+
+	for (k = 0; names[k]; k++) {
+		n = strlen(names[k]);
+		if (len < n || strncasecmp(h, names[k], n) != 0)
+			continue;
+		if (len == n)
+			return 1;
+		if (h[n] != ':' || len == n + 1)
+			return 0;
+		for (i = n + 1; i < len; i++)
+			if (!isdigit((unsigned char)h[i]))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* http(s)://HOST[:PORT] with a loopback HOST (an Origin has no path). */
+static int origin_local(const char *o)
+{
+	if (strncasecmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		o += 8;
+	else
+		return 0;
+	return host_local(o, strlen(o));
+}
+
+static int listening_on_loopback(struct worker *w)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(w->httpd,
+	    MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (i == NULL || getsockname(i->listen_fd, (struct sockaddr *)&ss, &len) < 0)
+		return 1;	/* unknown: the safe side */
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	return ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+}
+
+/* 0, or the status that refuses this request (403 or 421). */
+static unsigned refused(struct worker *w, struct MHD_Connection *c)
+{
+	const char *origin, *host;
+
+	if (!listening_on_loopback(w))
+		return 0;
+	origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	if (origin != NULL && !origin_local(origin))
+		return 403;
+	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	if (host != NULL && !host_local(host, strlen(host)))
+		return 421;
+	return 0;
+}
+
+/* A (loopback, or the request was refused) Origin is allowed back. */
+void http_add_cors(struct MHD_Connection *c, struct MHD_Response *r)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+
+	if (origin == NULL || !origin_local(origin))
+		return;
+	MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+	MHD_add_response_header(r, "Vary", "Origin");
+}
 
 /* ---- replies ------------------------------------------------------------ */
 
@@ -43,7 +128,7 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+	http_add_cors(c, r);
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -410,12 +495,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 {
 	struct worker *w = cls;
 	struct http_req *rq = *con_cls;
+	unsigned status;
 	char *nb;
 
 	if (rq == NULL) {
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
+		/* Refused before any body is read. */
+		if ((status = refused(w, c)) == 403)
+			return (enum MHD_Result)http_reply_error(c, 403, "Forbidden origin");
+		if (status == 421)
+			return (enum MHD_Result)http_reply_error(c, 421, "Misdirected request");
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {

@@ -151,7 +151,7 @@ int sse_open(struct worker *w, struct MHD_Connection *conn)
 	free(hello);
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+	http_add_cors(conn, r);
 	rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return rc;

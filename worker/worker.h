@@ -22,6 +22,7 @@
 
 struct MHD_Daemon;
 struct MHD_Connection;
+struct MHD_Response;
 
 /* ---- store.c: every SQL statement, prepared once, bound parameters ---- */
 struct store;
@@ -207,6 +208,8 @@ void http_stop(struct worker *);
 int http_reply(struct MHD_Connection *, unsigned status, json_t *j);
 int http_reply_error(struct MHD_Connection *, unsigned status,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* CORS: echo a loopback Origin (with Vary); nothing for any other. */
+void http_add_cors(struct MHD_Connection *, struct MHD_Response *);
 /* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
 int http_listen(const char *host, int port, char *err, size_t errlen);
 /* A positive integer id; -1 if s is not one. */

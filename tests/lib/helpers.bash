@@ -4,8 +4,13 @@
 # put in the command lines of the processes it starts, and a teardown that
 # runs `csup kill` and then ends whatever is left: by the marker, by the
 # home's path (loggers) and by the pid in csup.pid. Never by a broad name.
+# The teardown fails the test when the daemon's csup.log holds a sanitizer
+# report (daemon_log_clean, tests/lib/hardening.bash): a detached daemon's
+# stderr is that file, so the ASan build would otherwise pass it unseen.
 
 CSUP="${CSUP_BIN_DIR:?set CSUP_BIN_DIR to the bin dir of a build}/csup"
+# shellcheck source=hardening.bash
+. "${BASH_SOURCE[0]%/*}/hardening.bash"
 export CSUP_HTTP=off
 
 csup() {
@@ -81,18 +86,26 @@ app_state_is() {
 	[ "$(app_field "$1" state)" = "$2" ]
 }
 
+daemon_gone() {
+	! alive "$1" || ! grep -q csup "/proc/$1/cmdline" 2>/dev/null
+}
+
 cleanup_home() {
-	local pid
+	local pid rc=0
 	[ -n "${CSUP_HOME:-}" ] || return 0
-	"$CSUP" kill >/dev/null 2>&1 || true
 	pid=$(daemon_pid 2>/dev/null)
-	if [ -n "$pid" ] && alive "$pid" && grep -q csup "/proc/$pid/cmdline" 2>/dev/null; then
+	"$CSUP" kill >/dev/null 2>&1 || true
+	# Let it exit (a leak report is written at exit), then make sure.
+	[ -n "$pid" ] && wait_until 5 daemon_gone "$pid" 2>/dev/null
+	if [ -n "$pid" ] && ! daemon_gone "$pid"; then
 		kill -9 "$pid" 2>/dev/null || true
 	fi
+	daemon_log_clean || rc=1
 	for pid in $(pids_with "$MARK") $(pids_with "$CSUP_HOME") $(pids_with "sleep $SLEEPN"); do
 		kill -9 "$pid" 2>/dev/null || true
 	done
 	rm -rf "$CSUP_HOME"
+	return $rc
 }
 
 teardown() {
