@@ -206,14 +206,14 @@ t_daemon_pid() {
 	esac
 }
 
-# csup's per-app loggers: `csup __logger NAME OUT ...`, OUT under $CSUP_HOME.
+# csup's per-app loggers: `csup-logger NAME OUT ...`, OUT under $CSUP_HOME.
 t_helper_pids() {
 	local p
 	case $T_TOOL in csup|csupf) ;; *) return 0 ;; esac
 	grep -zlE -- "^${CSUP_HOME}/log[s]/" /proc/[0-9]*/cmdline 2>/dev/null |
 		sed -n 's#^/proc/\([0-9]*\)/cmdline$#\1#p' |
 		while read -r p; do
-			tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^csup __logger ' && echo "$p"
+			tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^csup-logger ' && echo "$p"
 		done
 }
 

@@ -1,6 +1,7 @@
 /*
- * applog.c: the logger of one app generation, `csup __logger NAME OUT ERR
- * COMBINED DATEFMT MAXSIZE MAXFILES`, reading the app's stdout on fd 3
+ * applog.c: the logger of one app generation, the program csup-logger
+ * (`csup-logger NAME OUT ERR COMBINED DATEFMT MAXSIZE MAXFILES DROPFILE`,
+ * run by the daemon from its own directory), reading the app's stdout on fd 3
  * and stderr on fd 4. It runs in its own session, outside the app's tree,
  * and exits when both pipes reach EOF (every process of the generation
  * closed them), so it outlives a daemon killed with SIGKILL and no line
@@ -10,8 +11,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "csup.h"
+#include "applog.h"
 
 #define PARTIAL_FLUSH_MS	500
 #define LINE_MAX_BUF		65536
+#define EXIT_USAGE		2	/* as csup's CSUP_EXIT_USAGE */
 
 struct sink {
 	const char	*path;
@@ -251,16 +255,16 @@ static void run(struct logger *l, struct stream *s)
 	}
 }
 
-int applog_main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	struct logger l = { 0 };
 	struct stream *s;
 	int rc = 0;
 
 	if (argc != 9) {
-		fprintf(stderr, "usage: csup __logger NAME OUT ERR COMBINED DATEFMT MAXSIZE"
+		fprintf(stderr, "usage: " APPLOG_PROGRAM " NAME OUT ERR COMBINED DATEFMT MAXSIZE"
 		    " MAXFILES DROPFILE\n");
-		return CSUP_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	l.out.path = argv[2];

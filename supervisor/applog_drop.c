@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csup.h"
+#include "applog.h"
 
 #define REC_FMT		"%20llu %20llu %5d\n"
 #define REC_LEN		49

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csup.h"
+#include "applog.h"
 
 static size_t put(char *buf, size_t len, size_t at, const char *s)
 {

@@ -396,17 +396,7 @@ int	 cli_describe(json_t *app);
 /* cli_logs.c: the last lines of the log files, then follow them. */
 int	 cli_logs(json_t *files, long lines, bool follow);
 
-/* applog.c: the logger process, `csup __logger`. */
-int	 applog_main(int argc, char **argv);
-/* applog_drop.c: lines a logger could not write, shared with the daemon. */
-/* Logger: open (creating) the counter file; fd or -1. */
-int	 applog_drop_open(const char *path);
-/* Logger: lines more were dropped, the last because of err. */
-int	 applog_drop_add(int fd, unsigned long long lines, int err);
-/* Daemon: the lines dropped and not yet reported (*lines 0: none); marks them reported. */
-int	 applog_drop_take(const char *path, unsigned long long *lines, int *err);
-/* Formats the PM2 tokens or strftime form into buf; returns its length. */
-size_t	 applog_format_time(const char *fmt, const struct timespec *ts, char *buf,
-	    size_t len);
+/* applog.h: what the daemon shares with the csup-logger program. */
+#include "applog.h"
 
 #endif

@@ -36,8 +36,6 @@ int main(int argc, char **argv)
 		return check_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "daemon") == 0)
 		return daemon_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "__logger") == 0)
-		return applog_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "startup") == 0)
 		return startup_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)

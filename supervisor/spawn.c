@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "applog.h"
 #include "csup.h"
 #include "log.h"
 
@@ -209,8 +210,27 @@ static void exec_app(struct app *a, const char *path, char **env, int out, int e
 	child_fail(status, 1, errno);
 }
 
+/* csup-logger, from the directory of the daemon's own executable. */
+static int logger_path(const struct app *a, char *buf, size_t len, char *err, size_t errlen)
+{
+	const char *slash = strrchr(a->d->exe, '/');
+
+	if (slash == NULL || snprintf(buf, len, "%.*s/%s", (int)(slash - a->d->exe),
+	    a->d->exe, APPLOG_PROGRAM) >= (int)len) {
+		snprintf(err, errlen, "app '%s': cannot spawn: no directory for %s in '%s'",
+		    a->cfg.name, APPLOG_PROGRAM, a->d->exe);
+		return -1;
+	}
+	if (access(buf, X_OK) == -1) {
+		snprintf(err, errlen, "app '%s': cannot spawn: logger %s: %s",
+		    a->cfg.name, buf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* In the child: never returns. fds in[0] and in[1] become 3 and 4. */
-static void exec_logger(struct app *a, const int in[2])
+static void exec_logger(struct app *a, const char *exe, const int in[2])
 {
 	char out[PATH_MAX], err[PATH_MAX], drop[PATH_MAX], size[32], files[32];
 	const char *combined = a->cfg.log_file ? a->cfg.log_file : "";
@@ -226,7 +246,7 @@ static void exec_logger(struct app *a, const int in[2])
 	if (null == -1 || dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
 	    dup2(in[0], 3) == -1 || dup2(in[1], 4) == -1)
 		_exit(127);
-	execl(a->d->exe, "csup", "__logger", a->cfg.name, out, err, combined, datefmt,
+	execl(exe, APPLOG_PROGRAM, a->cfg.name, out, err, combined, datefmt,
 	    size, files, drop, (char *)NULL);
 	_exit(127);
 }
@@ -307,15 +327,15 @@ void spawn_exec_settle(struct app *a)
 	exec_drain(a, true);
 }
 
-static int fork_both(struct app *a, const char *path, char **env, int out[2],
-    int err[2], int status[2], int cgfd, pid_t *logger, pid_t *pid)
+static int fork_both(struct app *a, const char *path, const char *logexe, char **env,
+    int out[2], int err[2], int status[2], int cgfd, pid_t *logger, pid_t *pid)
 {
 	int in[2] = { out[0], err[0] };
 
 	if ((*logger = fork()) == -1)
 		return -1;
 	if (*logger == 0)
-		exec_logger(a, in);
+		exec_logger(a, logexe, in);
 	daemon_logger_add(a->d, *logger);
 	/* Made after the logger's fork: only the app may hold its write end. */
 	if (high_pipe(status) == -1 || (*pid = fork()) == -1)
@@ -328,14 +348,15 @@ static int fork_both(struct app *a, const char *path, char **env, int out[2],
 int spawn_generation(struct app *a, char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
-	char path[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
+	char path[PATH_MAX], logexe[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
 	struct generation *g = &a->gen;
 	struct proc_info st;
 	pid_t logger = -1, pid = -1;
 	char cg[PATH_MAX] = "";
 	int rc = -1, cgfd = -1;
 
-	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1)
+	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1 ||
+	    logger_path(a, logexe, sizeof(logexe), err, errlen) == -1)
 		return -1;
 	if (a->d->cg.usable && (cgroup_gen_path(&a->d->cg, a->cfg.name, a->gen_count + 1,
 	    cg, sizeof(cg)) == -1 || (cgfd = cgroup_gen_open(cg)) == -1)) {
@@ -345,7 +366,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
 	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
-	    fork_both(a, path, env, out, errp, status, cgfd, &logger, &pid) == -1) {
+	    fork_both(a, path, logexe, env, out, errp, status, cgfd, &logger, &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		goto out;
