@@ -202,7 +202,8 @@ static inline int tree_spawn(struct tree *t, unsigned kinds, int fanout, int lea
 	memset(t, 0, sizeof(*t));
 	snprintf(t->marker, sizeof(t->marker), "7%06d%03d", (int)getpid() % 1000000,
 	    ++tree_serial);
-	snprintf(t->tag, sizeof(t->tag), "testhome:app%d:1", tree_serial);
+	/* The home part is this test process's own: parallel runs never see each other. */
+	snprintf(t->tag, sizeof(t->tag), "testhome%d:app%d:1", (int)getpid(), tree_serial);
 	t->expect = 1 + fanout * (1 + leaves);
 	for (k = T_PLAIN; k <= T_ESCAPE; k <<= 1)
 		if (kinds & k)
@@ -249,7 +250,7 @@ static inline int tree_spawn_script(struct tree *t, const char *script, int expe
 	memset(t, 0, sizeof(*t));
 	snprintf(t->marker, sizeof(t->marker), "7%06d%03d", (int)getpid() % 1000000,
 	    ++tree_serial);
-	snprintf(t->tag, sizeof(t->tag), "testhome:script%d:1", tree_serial);
+	snprintf(t->tag, sizeof(t->tag), "testhome%d:script%d:1", (int)getpid(), tree_serial);
 	t->expect = expect;
 	if ((t->main = fork()) == -1)
 		return -1;
