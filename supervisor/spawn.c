@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,12 +169,27 @@ static char **build_env(struct app *a, int gen, const char *notify)
 	return env;
 }
 
+/*
+ * The kernel's struct sigaction (the generic layout of x86_64 and aarch64):
+ * glibc's wrapper refuses the two real-time signals it keeps for itself (32
+ * and 33), yet a process may inherit them ignored, and ignored signals
+ * survive exec. The app must start with every disposition at default.
+ */
+struct kernel_sigaction {
+	void		(*handler)(int);
+	unsigned long	  flags;
+	void		(*restorer)(void);
+	unsigned long	  mask;
+};
+
 static void child_reset_signals(void)
 {
+	struct kernel_sigaction dfl = { .handler = SIG_DFL };
 	sigset_t none;
 
 	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);	/* fails harmlessly for KILL, STOP, RT internals */
+		if (signal(s, SIG_DFL) == SIG_ERR && s != SIGKILL && s != SIGSTOP)
+			syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
