@@ -9,36 +9,14 @@ load ../lib/helpers
 load ../lib/hardening
 
 setup() {
-	make_home
 	export CSUP_CTL_IDLE_MS=400
-	DPID=$(csup ping)
-	BASE=$(fd_count "$DPID")
-	SOCK="$CSUP_HOME/csup.sock"
-	HOLD="$CSUP_HOME/hold"
-	mkdir -p "$HOLD"
-	HELPER=""
+	control_client_setup
 }
 
 teardown() {
-	touch "$HOLD/release" 2>/dev/null || true
-	[ -n "$HELPER" ] && kill "$HELPER" 2>/dev/null || true
-	[ -n "$HELPER" ] && wait "$HELPER" 2>/dev/null || true
-	hardening_teardown
+	control_client_teardown
 }
 
-fds_back() {
-	[ "$(fd_count "$DPID")" -le "$BASE" ]
-}
-
-fds_above() {
-	[ "$(fd_count "$DPID")" -ge $(( BASE + $1 )) ]
-}
-
-start_holder() {
-	python3 "$HC" "$SOCK" "$@" "$HOLD" &
-	HELPER=$!
-	wait_until 30 test -e "$HOLD/ready"
-}
 
 @test "half a frame, held open: closed after CSUP_CTL_IDLE_MS, fd back to baseline" {
 	start_holder half

@@ -8,28 +8,11 @@ load ../lib/helpers
 load ../lib/hardening
 
 setup() {
-	make_home
-	DPID=$(csup ping)
-	BASE=$(fd_count "$DPID")
-	SOCK="$CSUP_HOME/csup.sock"
-	HOLD="$CSUP_HOME/hold"
-	mkdir -p "$HOLD"
-	HELPER=""
+	control_client_setup
 }
 
 teardown() {
-	touch "$HOLD/release" 2>/dev/null || true
-	[ -n "$HELPER" ] && kill "$HELPER" 2>/dev/null || true
-	[ -n "$HELPER" ] && wait "$HELPER" 2>/dev/null || true
-	hardening_teardown
-}
-
-fds_back() {
-	[ "$(fd_count "$DPID")" -le "$BASE" ]
-}
-
-fds_above() {
-	[ "$(fd_count "$DPID")" -ge $(( BASE + $1 )) ]
+	control_client_teardown
 }
 
 # The daemon is the same process and answers a real client.
@@ -41,12 +24,6 @@ answers() {
 	[ "$status" -eq 0 ]
 }
 
-# start_holder MODE ARGS...: a helper that holds its connections open.
-start_holder() {
-	python3 "$HC" "$SOCK" "$@" "$HOLD" &
-	HELPER=$!
-	wait_until 30 test -e "$HOLD/ready"
-}
 
 release_holder() {
 	touch "$HOLD/release"

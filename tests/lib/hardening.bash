@@ -33,3 +33,37 @@ hardening_teardown() {
 	cleanup_home
 	return $rc
 }
+
+# A daemon and a place for a misbehaving control client (hardening_client.py)
+# to hold its connections: DPID, BASE (the daemon's fd count), SOCK, HOLD.
+control_client_setup() {
+	make_home
+	DPID=$(csup ping)
+	BASE=$(fd_count "$DPID")
+	SOCK="$CSUP_HOME/csup.sock"
+	HOLD="$CSUP_HOME/hold"
+	mkdir -p "$HOLD"
+	HELPER=""
+}
+
+control_client_teardown() {
+	touch "$HOLD/release" 2>/dev/null || true
+	[ -n "$HELPER" ] && kill "$HELPER" 2>/dev/null || true
+	[ -n "$HELPER" ] && wait "$HELPER" 2>/dev/null || true
+	hardening_teardown
+}
+
+fds_back() {
+	[ "$(fd_count "$DPID")" -le "$BASE" ]
+}
+
+fds_above() {
+	[ "$(fd_count "$DPID")" -ge $(( BASE + $1 )) ]
+}
+
+# start_holder MODE ARGS...: a client that holds its connections open.
+start_holder() {
+	python3 "$HC" "$SOCK" "$@" "$HOLD" &
+	HELPER=$!
+	wait_until 30 test -e "$HOLD/ready"
+}
