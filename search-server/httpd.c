@@ -21,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "netlocal.h"
 #include "search.h"
 
 #define BODY_MAX	(4u << 20)
@@ -190,12 +191,7 @@ static int parse_hostport(const char *hp, struct sockaddr_storage *ss,
 		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	if (ss->ss_family == AF_INET)
-		*loopback = (ntohl(((struct sockaddr_in *)ss)->sin_addr.s_addr) >>
-		    24) == 127;
-	else
-		*loopback = IN6_IS_ADDR_LOOPBACK(
-		    &((struct sockaddr_in6 *)ss)->sin6_addr);
+	*loopback = net_addr_is_loopback(ss);
 	freeaddrinfo(res);
 	return 0;
 }

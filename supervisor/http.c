@@ -15,6 +15,7 @@
 
 #include "dashboard.h"
 #include "http.h"
+#include "netlocal.h"
 #include "log.h"
 
 #define HTTP_CONN_LIMIT		64
@@ -255,44 +256,6 @@ static enum MHD_Result route_app(struct http_server *srv, struct MHD_Connection 
 	return reply_json(c, MHD_HTTP_OK, j);
 }
 
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET)
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-}
-
-/*
- * A Host naming the loopback: localhost, 127.0.0.1 or [::1], with an
- * optional port. Anything else reaching a loopback listener came through
- * a name that resolves here (DNS rebinding): it is misdirected.
- */
-static bool host_local(const char *host)
-{
-	static const char *const names[] = { "localhost", "127.0.0.1", "[::1]", NULL };
-	const char *p;
-	size_t n;
-	int i;
-
-	for (i = 0; names[i]; i++) {
-		n = strlen(names[i]);
-		if (strncasecmp(host, names[i], n) != 0)
-			continue;
-		p = host + n;
-		if (*p == '\0')
-			return true;
-		if (*p++ != ':' || *p == '\0')
-			return false;
-		while (isdigit((unsigned char)*p))
-			p++;
-		return *p == '\0';
-	}
-	return false;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     const char *url, const char *method, const char *version,
     const char *upload, size_t *upload_size, void **req)
@@ -306,7 +269,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (srv->loopback) {
 		host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_HOST);
-		if (host != NULL && !host_local(host))
+		/* Anything else reaching a loopback listener came through a name that
+		 * resolves here (DNS rebinding): it is misdirected. */
+		if (host != NULL && !net_host_is_loopback(host, strlen(host)))
 			return reply_error(c, HTTP_MISDIRECTED, "misdirected request", host);
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -402,7 +367,7 @@ int http_start(struct ev_loop *loop, const char *spec,
 		return -1;
 	srv->loop = loop;
 	srv->cb = *cb;
-	srv->loopback = is_loopback(&ss);
+	srv->loopback = net_addr_is_loopback(&ss);
 	if ((fd = listen_on(&ss, len, &srv->port)) == -1)
 		goto fail;
 	if ((srv->mhd = mhd_start(srv, fd)) == NULL) {

@@ -8,6 +8,7 @@
  * memory store or post observations) and a Host that is not a loopback
  * name (421: DNS rebinding); a loopback Origin is echoed for CORS, never "*".
  */
+#include "netlocal.h"
 #include "worker.h"
 #include "log.h"
 
@@ -36,41 +37,6 @@ struct http_req {                /* per request */
 
 /* ---- origin and host checks -------------------------------------------- */
 
-/* NAME[:PORT] with NAME localhost, 127.0.0.1 or [::1]; a port is digits. */
-static int host_local(const char *h, size_t len)
-{
-	static const char *const names[] = { "localhost", "127.0.0.1", "[::1]", NULL };
-	size_t n, i;
-	int k;
-
-	for (k = 0; names[k]; k++) {
-		n = strlen(names[k]);
-		if (len < n || strncasecmp(h, names[k], n) != 0)
-			continue;
-		if (len == n)
-			return 1;
-		if (h[n] != ':' || len == n + 1)
-			return 0;
-		for (i = n + 1; i < len; i++)
-			if (!isdigit((unsigned char)h[i]))
-				return 0;
-		return 1;
-	}
-	return 0;
-}
-
-/* http(s)://HOST[:PORT] with a loopback HOST (an Origin has no path). */
-static int origin_local(const char *o)
-{
-	if (strncasecmp(o, "http://", 7) == 0)
-		o += 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		o += 8;
-	else
-		return 0;
-	return host_local(o, strlen(o));
-}
-
 static int listening_on_loopback(struct worker *w)
 {
 	const union MHD_DaemonInfo *i = MHD_get_daemon_info(w->httpd,
@@ -80,10 +46,7 @@ static int listening_on_loopback(struct worker *w)
 
 	if (i == NULL || getsockname(i->listen_fd, (struct sockaddr *)&ss, &len) < 0)
 		return 1;	/* unknown: the safe side */
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-	return ss.ss_family == AF_INET6 &&
-	    IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+	return net_addr_is_loopback(&ss);
 }
 
 /* 0, or the status that refuses this request (403 or 421). */
@@ -94,10 +57,10 @@ static unsigned refused(struct worker *w, struct MHD_Connection *c)
 	if (!listening_on_loopback(w))
 		return 0;
 	origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	if (origin != NULL && !origin_local(origin))
+	if (origin != NULL && !net_origin_is_loopback(origin))
 		return 403;
 	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-	if (host != NULL && !host_local(host, strlen(host)))
+	if (host != NULL && !net_host_is_loopback(host, strlen(host)))
 		return 421;
 	return 0;
 }
@@ -107,7 +70,7 @@ void http_add_cors(struct MHD_Connection *c, struct MHD_Response *r)
 {
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 
-	if (origin == NULL || !origin_local(origin))
+	if (origin == NULL || !net_origin_is_loopback(origin))
 		return;
 	MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
 	MHD_add_response_header(r, "Vary", "Origin");
