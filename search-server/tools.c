@@ -179,25 +179,38 @@ out:
 
 /* ---- the typed shortcuts ------------------------------------------------ */
 
-static int run_decisions(struct search_ctx *sc, struct targs *a,
-    struct sbuf *b, char *err, size_t errlen)
+/*
+ * The search under the type/concept lists just set in a, answered with the
+ * found() block for noun or, with no row, the line none.
+ */
+static int run_listed(struct search_ctx *sc, struct targs *a, int type_or_concept,
+    const char *none, const char *noun, struct sbuf *b, char *err, size_t errlen)
 {
-	static const char *const dec[] = { "decision" };
 	struct rowset rs = { 0 };
 	struct filters f;
 	int ret;
 
-	if (list_set(&a->types, dec, 1) < 0)
-		return -1;
 	filters_from_args(&f, a);
+	f.type_or_concept = type_or_concept;
 	if ((ret = obs_search(sc, a, &f, &rs, err, errlen)) == 0) {
 		if (rs.n == 0)
-			sbuf_add(b, "No decision observations found");
+			sbuf_add(b, none);
 		else
-			found(b, &rs, "decision(s)", a->query, a, 0);
+			found(b, &rs, noun, a->query, a, 0);
 	}
 	rowset_free(&rs);
 	return ret;
+}
+
+static int run_decisions(struct search_ctx *sc, struct targs *a,
+    struct sbuf *b, char *err, size_t errlen)
+{
+	static const char *const dec[] = { "decision" };
+
+	if (list_set(&a->types, dec, 1) < 0)
+		return -1;
+	return run_listed(sc, a, 0, "No decision observations found",
+	    "decision(s)", b, err, errlen);
 }
 
 static int run_changes(struct search_ctx *sc, struct targs *a,
@@ -205,48 +218,23 @@ static int run_changes(struct search_ctx *sc, struct targs *a,
 {
 	static const char *const ty[] = { "change" };
 	static const char *const co[] = { "change", "what-changed" };
-	struct rowset rs = { 0 };
-	struct filters f;
-	int ret;
 
 	if (list_set(&a->types, ty, 1) < 0 || list_set(&a->concepts, co, 2) < 0)
 		return -1;
-	filters_from_args(&f, a);
-	f.type_or_concept = 1;
-	if ((ret = obs_search(sc, a, &f, &rs, err, errlen)) == 0) {
-		if (rs.n == 0)
-			sbuf_add(b, "No change-related observations found");
-		else
-			found(b, &rs, "change-related observation(s)",
-			    a->query, a, 0);
-	}
-	rowset_free(&rs);
-	return ret;
+	return run_listed(sc, a, 1, "No change-related observations found",
+	    "change-related observation(s)", b, err, errlen);
 }
 
 static int run_how(struct search_ctx *sc, struct targs *a, struct sbuf *b,
     char *err, size_t errlen)
 {
 	static const char *const co[] = { "how-it-works" };
-	struct rowset rs = { 0 };
-	struct filters f;
-	int ret;
 
 	if (list_set(&a->concepts, co, 1) < 0)
 		return -1;
-	filters_from_args(&f, a);
-	if ((ret = obs_search(sc, a, &f, &rs, err, errlen)) == 0) {
-		if (rs.n == 0)
-			sbuf_add(b, "No \"how it works\" observations found");
-		else
-			found(b, &rs, "\"how it works\" observation(s)",
-			    a->query, a, 0);
-	}
-	rowset_free(&rs);
-	return ret;
+	return run_listed(sc, a, 0, "No \"how it works\" observations found",
+	    "\"how it works\" observation(s)", b, err, errlen);
 }
-
-/* ---- search_* of one kind ----------------------------------------------- */
 
 static int run_kind(struct search_ctx *sc, struct targs *a, struct sbuf *b,
     int kind, const char *what, char *err, size_t errlen)
