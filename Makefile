@@ -26,9 +26,10 @@ fuzz-build: deps
 	@cmake --build $(FUZZ) -j $(JOBS) --target fuzzers
 
 test: build asan fuzz-build
-	ctest --test-dir $(BUILD) --output-on-failure -j 2
-	ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE noasan
-	FUZZ_SECONDS=30 ctest --test-dir $(FUZZ) --output-on-failure -j 2 -L fuzz
+	ctest --test-dir $(BUILD) --output-on-failure -j 2 --output-junit ctest.xml
+	ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE noasan --output-junit ctest.xml
+	FUZZ_SECONDS=30 ctest --test-dir $(FUZZ) --output-on-failure -j 2 -L fuzz --output-junit ctest.xml
+	@scripts/test-summary.sh $(BUILD)/ctest.xml $(ASAN)/ctest.xml $(FUZZ)/ctest.xml
 
 run: build
 	@scripts/run.sh

@@ -23,11 +23,23 @@
 # The whole runs twice: in csup's default mode (cgroup v2 where the machine
 # allows), then with CSUP_CGROUPS=0 (the fallback: group, subreaper, tag).
 #
-# Env (from ctest): CSUP_BIN_DIR, CSUP_SRC_DIR. Needs curl, jq, python3.
+# Env (from ctest, optional by hand): CSUP_BIN_DIR (default build/bin of this
+# repository, built when missing), CSUP_SRC_DIR (default this repository).
+# Needs curl, jq, python3.
 set -u
 
 if [ -z "${CLEANUP_PASS:-}" ]; then
 	rc=0
+	if [ -z "${CSUP_BIN_DIR:-}" ]; then
+		src=$(cd "$(dirname "$0")/.." && pwd)
+		for b in csup mem-worker mem-search; do
+			if [ ! -x "$src/build/bin/$b" ]; then
+				echo "# building: $src/build/bin/$b is missing (make build)"
+				make -C "$src" build >/dev/null || { echo "FAIL: make build"; exit 1; }
+				break
+			fi
+		done
+	fi
 	echo "# pass 1: csup's default mode"
 	CLEANUP_PASS=default bash "$0" || rc=1
 	echo "# pass 2: CSUP_CGROUPS=0 (fallback mode)"
@@ -35,8 +47,11 @@ if [ -z "${CLEANUP_PASS:-}" ]; then
 	exit $rc
 fi
 
-BIN="${CSUP_BIN_DIR:?set CSUP_BIN_DIR to the bin dir of a build}"
-SRC="${CSUP_SRC_DIR:?set CSUP_SRC_DIR to the source tree}"
+# Defaults: this repository and its build/bin, built first when missing, so
+# `./tests/test-process-cleanup.sh` runs as the seed says; the variables
+# (set by ctest) override them.
+SRC="${CSUP_SRC_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
+BIN="${CSUP_BIN_DIR:-$SRC/build/bin}"
 CSUP="$BIN/csup"
 WORKER="$BIN/mem-worker"
 ECO="$SRC/configs/ecosystem.yaml"
@@ -106,7 +121,7 @@ trap 'exit 130' INT TERM
 # but cannot become its parent.
 check_counts() {
 	local step="$1" adopted_ok="${2:-}" dpid app base tagged procs gen
-	local old orphans mains ok deadline
+	local old orphans mains ok deadline cg incg
 	dpid=$(daemon_pid)
 	scan_home "$HOME_ID" >"$T/scan"
 	mains=" $(app_get $W pid) $(app_get $S pid) "
@@ -118,6 +133,21 @@ check_counts() {
 		old=$(awk -v a="$app" -v g="$gen" '$2 == a && $3 != g { printf "%s(gen %s) ", $1, $3 }' "$T/scan")
 		if [ "$tagged" -ne "$base" ]; then
 			fail "$step: $app has $tagged tagged processes, baseline $base: $(awk -v a="$app" '$2 == a { printf "%s(gen %s ppid %s) ", $1, $3, $4 }' "$T/scan")"
+			ok=0
+		fi
+		# The same count by cgroup membership (cgroup mode): a process
+		# that cleared its environment is invisible to the tag, not here.
+		cg=$(csup describe "$app" --json 2>/dev/null | jq -r '.kill_mode_reason // empty')
+		case $cg in /sys/fs/cgroup/*/*/*) ;; *) cg="" ;; esac
+		if [ -n "$cg" ] && [ -d "$cg" ]; then
+			incg=$(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l)
+			if [ "$incg" -ne "$base" ]; then
+				fail "$step: $app's cgroup $cg holds $incg processes, baseline $base"
+				ok=0
+			fi
+		elif [ "$CLEANUP_PASS" = default ] && [ "$(id -u)" = 0 ] &&
+		    grep -q ' - cgroup2 ' /proc/self/mountinfo; then
+			fail "$step: $app has no cgroup in cgroup mode (kill_mode_reason '$cg')"
 			ok=0
 		fi
 		if [ -n "$gen" ] && [ -n "$old" ]; then
@@ -399,9 +429,30 @@ else
 	fail "(d) csup status after the daemon was killed: $(tail -n1 "$T/status.out")"
 fi
 if wait_until 20 online $W && wait_until 20 online $S; then
-	pass "(d) a new daemon (pid $(daemon_pid)) shows both apps online ($W pid $wpid_before -> $(app_get $W pid), $S pid $spid_before -> $(app_get $S pid))"
+	pass "(d) a new daemon (pid $(daemon_pid)) shows both apps online"
 else
 	fail "(d) after the daemon's kill -9, apps not online: $(csup status 2>&1 | tr '\n' ' ')"
+fi
+# Adopted means the same processes: not a second copy started beside them.
+wpid_after=$(app_get $W pid) spid_after=$(app_get $S pid)
+if [ "$wpid_after" = "$wpid_before" ] && [ "$spid_after" = "$spid_before" ] &&
+    alive "$wpid_before" && alive "$spid_before"; then
+	pass "(d) the new daemon adopted the running apps: $W pid $wpid_before, $S pid $spid_before unchanged"
+else
+	fail "(d) not adopted: $W pid $wpid_before -> $wpid_after, $S pid $spid_before -> $spid_after"
+fi
+# A late duplicate would show up after the adoption: watch for 3 s.
+dup_free() { [ "$(scan_home "$HOME_ID" | awk -v a=$W '$2 == a' | wc -l)" -eq "$BASE_W" ] &&
+	[ "$(scan_home "$HOME_ID" | awk -v a=$S '$2 == a' | wc -l)" -eq "$BASE_S" ]; }
+dup_deadline=$(( $(now_ms) + 3000 )) dup_ok=1
+while [ "$(now_ms)" -lt "$dup_deadline" ]; do
+	dup_free || { dup_ok=0; break; }
+	sleep 0.2
+done
+if [ $dup_ok = 1 ]; then
+	pass "(d) no late duplicate in the 3 s after adoption"
+else
+	fail "(d) a duplicate appeared after adoption: $(scan_home "$HOME_ID" | tr '\n' ' ')"
 fi
 check_counts "(d) after kill -9 of the daemon" adopted
 

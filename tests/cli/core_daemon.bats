@@ -36,7 +36,7 @@ YAML
 	pid=$(csup ping)
 	run csup kill
 	[ "$status" -eq 0 ]
-	! alive "$pid"
+	! alive "$pid" || false
 	no_process_with "$MARK"
 	no_process_with "$CSUP_HOME"
 	[ ! -S "$CSUP_HOME/csup.sock" ]

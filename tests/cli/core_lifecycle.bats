@@ -44,7 +44,7 @@ setup() {
 	[[ "$output" == *"online"* ]]
 	new=$(app_field loop pid)
 	[ "$new" != "$old" ]
-	! alive "$old"
+	! alive "$old" || false
 	[ "$(count_with "$MARK")" -eq 1 ]
 	[ "$(app_field loop restarts)" -eq 2 ]
 }

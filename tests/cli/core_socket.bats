@@ -31,8 +31,8 @@ PY
 }
 
 @test "a client of another uid is refused and starts no daemon" {
-	command -v setpriv >/dev/null || skip "no setpriv"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch uid"
+	command -v setpriv >/dev/null || require_or_skip "no setpriv"
+	[ "$(id -u)" -eq 0 ] || require_or_skip "needs root to switch uid"
 	chmod 0755 "$CSUP_HOME"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups env CSUP_HOME="$CSUP_HOME" "$CSUP" status
 	[ "$status" -eq 1 ]

@@ -9,7 +9,7 @@ load ../lib/monitor
 setup() {
 	mon_setup
 	CHROMIUM="$(command -v chromium || command -v chromium-browser || true)"
-	[ -n "$CHROMIUM" ] || skip "chromium is not installed (scripts/deps.sh installs it)"
+	[ -n "$CHROMIUM" ] || require_or_skip "chromium is not installed (scripts/deps.sh installs it)"
 }
 
 teardown() {
@@ -49,8 +49,8 @@ samples_of() { [ "$(mon_json 'len(j)' curl -sf "$BASE/api/apps/$1/samples?since=
 	# the page is self-contained: no external script, style, image or font
 	run curl -sf "$BASE/"
 	[ "$status" -eq 0 ]
-	! grep -Eiq '(src|href)=["'"'"']?(https?:)?//' <<<"$output"
-	! grep -Eiq '@import|url\((https?:)?//' <<<"$output"
+	! grep -Eiq '(src|href)=["'"'"']?(https?:)?//' <<<"$output" || false
+	! grep -Eiq '@import|url\((https?:)?//' <<<"$output" || false
 
 	chrome --dump-dom "$BASE/" >"$MTMP/dom.html"
 	grep -q '<tr class="app-row" data-app="alpha"' "$MTMP/dom.html"

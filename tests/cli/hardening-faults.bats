@@ -26,7 +26,7 @@ teardown() {
 # try_mount DIR OPTIONS: a tmpfs at DIR, or skip the test.
 try_mount() {
 	mkdir -p "$1"
-	mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null || skip "cannot mount a tmpfs here"
+	mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null || require_or_skip "cannot mount a tmpfs here"
 	MOUNTS+=("$1")
 }
 
@@ -54,7 +54,7 @@ YAML
 	[ "$status" -eq 0 ]
 	wait_until 20 test -e "$WORK/DONE"
 	pid=$(app_field full pid)
-	wait_until 5 test "$(count_with "idle-$MARK")" -eq 1
+	wait_until 5 count_is "idle-$MARK" 1
 	app_state_is full online
 	[ "$(app_field full restarts)" -eq 0 ]
 	[ "$(app_field full pid)" = "$pid" ]
@@ -157,7 +157,7 @@ PY
 @test "CSUP_HOME on a read-only filesystem: a clear error, exit 1" {
 	try_mount "$WORK/ro" "size=64k,mode=0700"
 	mkdir -m 0700 "$WORK/ro/home"
-	mount -o remount,ro "$WORK/ro" || skip "cannot remount read-only"
+	mount -o remount,ro "$WORK/ro" || require_or_skip "cannot remount read-only"
 	CSUP_HOME="$WORK/ro/home" run timeout 20 "$CSUP" daemon --foreground
 	echo "$output"
 	[ "$status" -eq 1 ]

@@ -22,6 +22,8 @@ teardown() {
 	hardening_teardown
 }
 
+kids_are() { [ "$(kids)" -eq "$1" ]; }
+
 kids() {
 	count_with "done kid-$MARK"	# the children, not the parent quoting them
 }
@@ -40,7 +42,7 @@ YAML
 	# Warm-up: caches, the store's pages, the allocator's arenas.
 	for i in $(seq 10); do csup restart soak >/dev/null; done
 	python3 "$HC" "$CSUP_HOME/csup.sock" repeat 200 '{"cmd":"status"}'
-	wait_until 10 test "$(kids)" -eq 2
+	wait_until 10 kids_are 2
 	rss0=$(rss_kb "$DPID") fd0=$(fd_count "$DPID")
 	echo "baseline: rss ${rss0} KiB, ${fd0} fds"
 
@@ -52,7 +54,7 @@ YAML
 	for i in $(seq 20); do csup status >/dev/null; csup describe soak --json >/dev/null; done
 
 	# One generation, its two children, nothing of the earlier ones.
-	wait_until 10 test "$(kids)" -eq 2
+	wait_until 10 kids_are 2
 	[ "$(app_field soak restarts)" -eq $(( RESTARTS + 10 )) ]
 	app_state_is soak online
 	[ "$(csup ping)" = "$DPID" ]

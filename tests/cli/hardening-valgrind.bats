@@ -6,7 +6,7 @@
 load ../lib/helpers
 
 setup() {
-	command -v valgrind >/dev/null || skip "valgrind not installed"
+	command -v valgrind >/dev/null || require_or_skip "valgrind not installed"
 	make_home
 	VPID=""
 }

@@ -38,7 +38,7 @@ code() {	# code HOST PATH
 		for p in /api/apps /api/apps/web / /metrics; do
 			run code "$h" "$p"
 			[ "$output" = 421 ] || { echo "Host $h $p: $output"; false; }
-			! grep -q "s3cret-$MARK" "$WORK/body"
+			! grep -q "s3cret-$MARK" "$WORK/body" || false
 		done
 	done
 }

@@ -95,7 +95,8 @@ teardown() {
 	EOF
 	run start_file "$APPDIR/eco.yaml"
 	[ "$status" -eq 1 ]
-	grep -q rdy "$WTMP/start.out"
+	# The failure names the app and why (the table alone would name it too).
+	grep -q "rdy.*no READY=1 within 400 ms" "$WTMP/start.out"
 	wait_until 10 is_state rdy errored
 	[ "$(field rdy unstable_restarts)" -ge 1 ]
 	[ "$(field rdy restarts)" -ge 1 ]

@@ -17,6 +17,8 @@ teardown() {
 	hardening_teardown
 }
 
+nevents_above() { [ "$(nevents)" -gt "$1" ]; }
+
 nevents() {
 	csup describe lk --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))'
 }
@@ -65,6 +67,6 @@ PY
 	n0=$(nevents)
 	csup restart lk >/dev/null
 	[ "$(csup ping)" = "$dpid" ]
-	wait_until 5 test "$(nevents)" -gt "$n0"
+	wait_until 5 nevents_above "$n0"
 
 }

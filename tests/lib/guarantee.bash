@@ -5,6 +5,12 @@
 # that marker only. ctest runs these files twice: as they are, and with
 # CSUP_CGROUPS=0 (fallback mode).
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
+# shellcheck source=logcheck.bash
+. "${BASH_SOURCE[0]%/*}/logcheck.bash"
+
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 ESCAPE="${CSUP_SRC_DIR:?CSUP_SRC_DIR not set}/tests/fixtures/escape"
 
@@ -33,7 +39,7 @@ g_setup() {
 }
 
 g_teardown() {
-	local p
+	local p rc=0
 	p="$("$CSUP" ping --no-start 2>/dev/null | head -1)"
 	[[ "$p" =~ ^[0-9]+$ ]] && DAEMON_PIDS="$DAEMON_PIDS $p"
 	timeout 20 "$CSUP" kill >/dev/null 2>&1 || true
@@ -41,7 +47,9 @@ g_teardown() {
 		g_is_csup "$p" && kill -9 "$p" 2>/dev/null
 	done
 	pkill -KILL -f -- "$MARKER" 2>/dev/null || true
+	home_log_clean "$CSUP_HOME" || rc=1
 	rm -rf "$CSUP_HOME"
+	return $rc
 }
 
 # g_is_csup PID: PID is alive (not a zombie) and runs csup.
@@ -126,6 +134,9 @@ g_expected_mode() {
 	if [ "${CSUP_CGROUPS:-}" = 0 ]; then
 		echo fallback
 	elif [ "$(id -u)" = 0 ] && grep -q ' - cgroup2 ' /proc/self/mountinfo; then
+		echo cgroup
+	elif csup_require_all; then
+		# CI must prove the cgroup mode: a machine without it fails here.
 		echo cgroup
 	else
 		echo any

@@ -3,6 +3,9 @@
 # of the ASan build lands there and no exit status shows it: these tests
 # read it before the home is removed.
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
 HC="${BATS_TEST_DIRNAME}/../lib/hardening_client.py"
 
 # fd_count PID / rss_kb PID
@@ -14,16 +17,8 @@ rss_kb() {
 	awk '/^VmRSS/ { print $2 }' "/proc/$1/status"
 }
 
-# Fails (printing it) when the daemon log holds a sanitizer report.
-daemon_log_clean() {
-	local log="${CSUP_HOME:-}/csup.log"
-	[ -f "$log" ] || return 0
-	if grep -Eq "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
-		echo "sanitizer report in $log:" >&2
-		grep -E -A20 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log" >&2
-		return 1
-	fi
-}
+# shellcheck source=logcheck.bash
+. "${BASH_SOURCE[0]%/*}/logcheck.bash"
 
 # teardown of these files: end everything, then check the log.
 hardening_teardown() {

@@ -8,6 +8,9 @@
 # report (daemon_log_clean, tests/lib/hardening.bash): a detached daemon's
 # stderr is that file, so the ASan build would otherwise pass it unseen.
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
 CSUP="${CSUP_BIN_DIR:?set CSUP_BIN_DIR to the bin dir of a build}/csup"
 # shellcheck source=hardening.bash
 . "${BASH_SOURCE[0]%/*}/hardening.bash"
@@ -57,6 +60,12 @@ pids_with() {
 
 count_with() {
 	pids_with "$1" | wc -l
+}
+
+# count_is MARK N: exactly N live processes carry MARK (re-read at each call,
+# so it can be polled: `wait_until 5 count_is m 1`).
+count_is() {
+	[ "$(count_with "$1")" -eq "$2" ]
 }
 
 no_process_with() {

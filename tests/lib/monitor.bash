@@ -3,6 +3,12 @@
 # own CSUP_HOME, a free loopback port in CSUP_HTTP, a unique marker in every
 # command line it starts, and ends all of it (csup kill, then by marker).
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
+# shellcheck source=logcheck.bash
+. "${BASH_SOURCE[0]%/*}/logcheck.bash"
+
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 PY="$(command -v /usr/bin/python3 || command -v python3)"
 
@@ -50,9 +56,15 @@ mon_setup() {
 }
 
 mon_marked() { pgrep -f -- "$MARK" || true; }
+# Predicates re-read at each poll (a `test "$(...)"` argument would be
+# expanded once, before the polling starts).
+mon_none_marked() { [ -z "$(mon_marked)" ]; }
+mon_pid_dead() {
+	[ ! -e "/proc/$1/cmdline" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
 
 mon_teardown() {
-	local p
+	local p rc=0
 	timeout 30 "$CSUP" kill >/dev/null 2>&1 || true
 	p="$(head -n1 "$CSUP_HOME/csup.pid" 2>/dev/null)"
 	if [[ "$p" =~ ^[0-9]+$ ]] && grep -q csup "/proc/$p/cmdline" 2>/dev/null; then
@@ -60,7 +72,9 @@ mon_teardown() {
 	fi
 	pkill -KILL -f -- "$MARK" 2>/dev/null || true
 	pkill -KILL -f -- "$MTMP" 2>/dev/null || true
+	home_log_clean "$CSUP_HOME" || rc=1
 	rm -rf "$MTMP"
+	return $rc
 }
 
 # mon_json EXPR [CMD...]: evaluate a python expression on the JSON that CMD

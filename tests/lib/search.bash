@@ -2,6 +2,9 @@
 # Each test gets its own data dir with the fixture database built through
 # memdb (tests/unit/test_search_fixture --make), TZ=UTC so dates are fixed.
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
 SEARCH_BIN="${CSUP_BIN_DIR:?}/mem-search"
 SEARCH_FIXTURE_BIN="${CSUP_BUILD_DIR:?}/tests/test_search_fixture"
 SEARCH_FIXTURES="${CSUP_SRC_DIR:?}/tests/fixtures/search"

@@ -2,6 +2,9 @@
 # Each test gets its own temp dir (data dir, log), a free port, and ends
 # every process it started (by pid).
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
 WORKER_BIN="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/mem-worker"
 FIXTURES="${CSUP_SRC_DIR:?}/tests/fixtures"
 

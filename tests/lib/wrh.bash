@@ -3,6 +3,12 @@
 # CSUP_HOME and app folder, a unique marker in every command line it
 # starts, and ends every process it started (csup kill, then by marker).
 
+# shellcheck source=require.bash
+. "${BASH_SOURCE[0]%/*}/require.bash"
+
+# shellcheck source=logcheck.bash
+. "${BASH_SOURCE[0]%/*}/logcheck.bash"
+
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -56,12 +62,14 @@ marked_pids() {
 none_marked() { [ -z "$(marked_pids)" ]; }
 
 wrh_teardown() {
-	local p
+	local p rc=0
 	"$CSUP" kill >/dev/null 2>&1 || true
 	for p in $(marked_pids); do
 		kill -KILL "$p" 2>/dev/null || true
 	done
+	home_log_clean "$CSUP_HOME" || rc=1
 	rm -rf "$WTMP"
+	return $rc
 }
 
 # field NAME KEY: one field of `csup status --json` for app NAME ("" if none).

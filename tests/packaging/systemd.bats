@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # csup export systemd FILE [DIR] and csup startup: the units systemd reads back.
 
+load ../lib/require
+
 setup() {
 	CSUP="$CSUP_BIN_DIR/csup"
 	T=$(mktemp -d)
@@ -185,7 +187,7 @@ verify() {
 
 @test "the demo configs/ecosystem.yaml exports two units that verify" {
 	eco="$CSUP_SRC_DIR/configs/ecosystem.yaml"
-	[ -f "$eco" ] || skip "no configs/ecosystem.yaml yet"
+	[ -f "$eco" ] || require_or_skip "no configs/ecosystem.yaml yet"
 	run "$CSUP" export systemd "$eco" "$T/demo"
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -53,7 +53,7 @@ init_body() {
 	# /proc/net/tcp: local address hex, state 0A = LISTEN
 	hex="$(printf '%04X' "$PORT")"
 	grep -q "^ *[0-9]*: 0100007F:$hex 00000000:0000 0A" /proc/net/tcp
-	! grep -q "^ *[0-9]*: 00000000:$hex 00000000:0000 0A" /proc/net/tcp
+	! grep -q "^ *[0-9]*: 00000000:$hex 00000000:0000 0A" /proc/net/tcp || false
 	run "$SEARCH_BIN" --http "127.0.0.1:$PORT"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot listen"* ]]

@@ -3,7 +3,8 @@
 # The MCP TypeScript SDK (@modelcontextprotocol/sdk), installed into the
 # build folder ($CSUP_BUILD_DIR/npm, never committed), connects to
 # mem-search over stdio and over Streamable HTTP, lists the tools and calls
-# search. Skipped only when npm cannot reach its registry.
+# search. Skipped only when npm is missing or cannot reach its registry,
+# and never under CI=true (require.bash).
 
 load ../lib/search
 
@@ -12,12 +13,15 @@ SDK_PKG="@modelcontextprotocol/sdk@1"
 
 setup_file() {
 	local log="$CSUP_BUILD_DIR/npm-install.log"
-	if [ ! -f "$NPM_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
+	if ! command -v npm >/dev/null 2>&1; then
+		mkdir -p "$NPM_DIR"
+		echo "npm is not installed (scripts/deps.sh installs it)" >"$NPM_DIR/.unreachable"
+	elif [ ! -f "$NPM_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
 		mkdir -p "$NPM_DIR"
 		if ! timeout 300 npm install --prefix "$NPM_DIR" --no-audit \
 		    --no-fund --loglevel=error "$SDK_PKG" >"$log" 2>&1; then
 			if ! timeout 30 npm ping >>"$log" 2>&1; then
-				echo "unreachable" >"$NPM_DIR/.unreachable"
+				echo "npm cannot reach its registry (see $log)" >"$NPM_DIR/.unreachable"
 			fi
 		fi
 	fi
@@ -29,7 +33,7 @@ teardown_file() {
 
 setup() {
 	if [ -f "$NPM_DIR/.unreachable" ]; then
-		skip "npm cannot reach its registry (see $CSUP_BUILD_DIR/npm-install.log)"
+		require_or_skip "$(cat "$NPM_DIR/.unreachable")"
 	fi
 	[ -f "$NPM_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]
 	search_setup

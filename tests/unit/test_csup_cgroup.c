@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "require.h"
+
 #include <poll.h>
 #include <sys/stat.h>
 
@@ -119,7 +121,7 @@ static void test_generation_lifecycle(void **state)
 	snprintf(home, sizeof(home), "unit%d", (int)getpid());
 	if (cgroup_base_init(&cb, home) == -1) {
 		print_message("cgroups not usable here: %s\n", cb.reason);
-		skip();
+		require_or_skip(cb.reason);
 	}
 	assert_int_equal(cgroup_gen_path(&cb, "web", 3, path, sizeof(path)), 0);
 	assert_non_null(strstr(path, "/csup-unit"));

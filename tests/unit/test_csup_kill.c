@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "require.h"
+
 #include <ev.h>
 
 #include "cgroup.h"
@@ -103,7 +105,7 @@ static struct ctx *start_ctx(void **state)
 	if (c->mode == CGROUP) {
 		if (!base_ok) {
 			free(c);
-			skip();
+			require_or_skip("no usable cgroup v2 for the cgroup variant");
 		}
 		snprintf(app, sizeof(app), "app%d", ++serial);
 		assert_int_equal(cgroup_gen_path(&base, app, 1, c->path, sizeof(c->path)), 0);

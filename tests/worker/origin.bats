@@ -27,7 +27,7 @@ req() {
 	    http://127.0.0.1.evil.example null "http://[::2]:$PORT"; do
 		run req GET /api/observations -H "Origin: $o"
 		[ "$output" = 403 ] || { echo "GET Origin $o: $output"; false; }
-		! grep -qi '^access-control-allow-origin' "$WTMP/h"
+		! grep -qi '^access-control-allow-origin' "$WTMP/h" || false
 		run req POST /api/sessions -H "Origin: $o" -H 'Content-Type: application/json' \
 		    --data '{"claude_session_id":"evil-71011","project":"p","prompt":"x"}'
 		[ "$output" = 403 ] || { echo "POST Origin $o: $output"; false; }
@@ -62,7 +62,7 @@ req() {
 	# No Origin (curl, the hooks): served, no CORS header at all.
 	run req GET /api/observations
 	[ "$output" = 200 ]
-	! grep -qi '^access-control-allow-origin' "$WTMP/h"
+	! grep -qi '^access-control-allow-origin' "$WTMP/h" || false
 	# The stream too.
 	curl -sN -D "$WTMP/sh" -H "Origin: http://localhost:$PORT" "$BASE/stream" >"$WTMP/stream" &
 	cpid=$!
@@ -70,5 +70,5 @@ req() {
 	kill "$cpid"
 	wait "$cpid" 2>/dev/null || true
 	grep -qixF "access-control-allow-origin: http://localhost:$PORT"$'\r' "$WTMP/sh"
-	! grep -q '\*' <(grep -i '^access-control' "$WTMP/sh")
+	! grep -q '\*' <(grep -i '^access-control' "$WTMP/sh") || false
 }

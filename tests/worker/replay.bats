@@ -58,7 +58,7 @@ db() {
 }
 
 @test "the real mem-search answers /api/search after the replay" {
-	[ -x "$CSUP_BIN_DIR/mem-search" ] || skip "mem-search not built"
+	[ -x "$CSUP_BIN_DIR/mem-search" ] || require_or_skip "mem-search not built"
 	export CLAUDE_MEM_SEARCH_BIN="$CSUP_BIN_DIR/mem-search"
 	worker_start
 	replay_hooks

@@ -88,7 +88,7 @@ start_session_with_agent() {
 	mcp="$(head -1 "$WTMP/mcp.pids")"
 	worker_stop
 	[ "$WSTATUS" -eq 0 ]
-	! grep -q 'shutdown: chain started' "$WTMP/worker.log"
+	! grep -q 'shutdown: chain started' "$WTMP/worker.log" || false
 	grep -q 'WITHOUT the shutdown chain' "$WTMP/worker.log"
 	alive "$mcp"     # left for a supervisor's sweep; teardown kills it
 }
@@ -116,7 +116,7 @@ start_session_with_agent() {
 	run api DELETE /sessions/1
 	[ "$output" = '200 {"status":"deleted"}' ]
 	gone "$agent"
-	! ps -o stat= --ppid "$WPID" | grep -q Z
+	! ps -o stat= --ppid "$WPID" | grep -q Z || false
 	healthy
 }
 

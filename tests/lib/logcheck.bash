@@ -1,0 +1,20 @@
+# logcheck.bash: the one check every teardown makes before it removes a
+# home. A detached daemon's stderr is its csup.log, so in the ASan build a
+# sanitizer report lands there and no exit status shows it.
+
+# home_log_clean [HOME]: fails (printing the report) when HOME's csup.log
+# (default $CSUP_HOME) holds a sanitizer report.
+home_log_clean() {
+	local log="${1:-${CSUP_HOME:-}}/csup.log"
+	[ -f "$log" ] || return 0
+	if grep -Eq "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
+		echo "sanitizer report in $log:" >&2
+		grep -E -A20 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log" >&2
+		return 1
+	fi
+}
+
+# Kept for the tests that call it by this name.
+daemon_log_clean() {
+	home_log_clean "${CSUP_HOME:-}"
+}
