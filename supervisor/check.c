@@ -11,23 +11,20 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_fields.h"
 #include "units.h"
 
 struct check_opts {
 	const char	*file;
 	bool		 json;
+	bool		 fields;
 	struct config_options cfg;
 };
 
-static const char *const duration_keys[] = {
-	"min_uptime", "restart_delay", "exp_backoff_restart_delay", "kill_timeout",
-	"watch_delay", "listen_timeout", NULL,
-};
-static const char *const size_keys[] = { "max_memory_restart", "log_max_size", NULL };
-
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: csup check FILE [--json] [--strict] [--env NAME]\n");
+	fprintf(f, "usage: csup check FILE [--json] [--strict] [--env NAME]\n"
+	    "       csup check --fields     (every field of an ecosystem file)\n");
 }
 
 static int parse_args(int argc, char **argv, struct check_opts *o)
@@ -36,7 +33,9 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--json") == 0) {
+		if (strcmp(a, "--fields") == 0) {
+			o->fields = true;
+		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (strcmp(a, "--strict") == 0) {
 			o->cfg.strict = true;
@@ -57,19 +56,18 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
 			return -1;
 		}
 	}
-	if (o->file == NULL) {
+	if (o->file == NULL && !o->fields) {
 		usage(stderr);
 		return -1;
 	}
 	return 0;
 }
 
-static bool in(const char *const *list, const char *key)
+static bool has_type(const char *key, enum cfield_type t)
 {
-	for (; *list != NULL; list++)
-		if (strcmp(*list, key) == 0)
-			return true;
-	return false;
+	const struct config_field *f = config_field_named(key);
+
+	return f != NULL && f->type == t;
 }
 
 /* A word as a shell would need it written, for the exec_argv and args lines. */
@@ -100,9 +98,9 @@ static void print_value(const char *key, json_t *v)
 		printf("-");
 	} else if (json_is_string(v)) {
 		printf("%s", json_string_value(v));
-	} else if (json_is_integer(v) && in(duration_keys, key)) {
+	} else if (json_is_integer(v) && has_type(key, CF_DURATION)) {
 		printf("%lld ms", (long long)json_integer_value(v));
-	} else if (json_is_integer(v) && in(size_keys, key)) {
+	} else if (json_is_integer(v) && has_type(key, CF_SIZE)) {
 		printf("%lld (%s)", (long long)json_integer_value(v),
 		    units_format_size(json_integer_value(v), buf, sizeof(buf)));
 	} else if (json_is_array(v) && (strcmp(key, "exec_argv") == 0 ||
@@ -164,6 +162,34 @@ static int print_json(const struct app_list *l)
 	return 0;
 }
 
+/* The field table: name, aliases, type, default, help; text or --json. */
+static int print_fields(bool json)
+{
+	json_t *arr = json_array();
+	size_t i;
+	char *s;
+
+	for (i = 0; arr != NULL && i < config_nfields; i++) {
+		const struct config_field *f = &config_fields[i];
+		if (!json) {
+			printf("%-26s %-16s %-18s %s%s%s\n", f->name,
+			    config_field_type_name(f->type), f->def ? f->def : "-", f->help,
+			    f->aliases ? "; also: " : "", f->aliases ? f->aliases : "");
+			continue;
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:o, s:s}",
+		    "name", f->name, "aliases", f->aliases ? json_string(f->aliases) : json_null(),
+		    "type", config_field_type_name(f->type),
+		    "default", f->def ? json_string(f->def) : json_null(), "help", f->help));
+	}
+	if (json && (s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) != NULL) {
+		printf("%s\n", s);
+		free(s);
+	}
+	json_decref(arr);
+	return 0;
+}
+
 int check_main(int argc, char **argv)
 {
 	struct check_opts o = { 0 };
@@ -174,6 +200,9 @@ int check_main(int argc, char **argv)
 
 	if ((rc = parse_args(argc, argv, &o)) != 0)
 		return rc == 1 ? 0 : 2;
+	if (o.fields)
+		return print_fields(o.json);
+	o.cfg.check = true;
 	if (config_load(o.file, &o.cfg, &list, &err) == -1) {
 		if (err.line > 0)
 			fprintf(stderr, "%s:%d:%d: %s\n", o.file, err.line, err.column, err.msg);

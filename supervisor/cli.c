@@ -143,7 +143,7 @@ static bool only_has(const char *only, const char *name, const char *group)
 /* The file's apps as JSON, or NULL after printing FILE:LINE:COLUMN: message. */
 static json_t *load_file(const char *file, const struct opts *o, bool strict_only)
 {
-	struct config_options copt = { o->env_name, false };
+	struct config_options copt = { .env_name = o->env_name };
 	struct config_error err;
 	struct app_list list;
 	json_t *arr;

@@ -1,10 +1,11 @@
 /*
- * config.c: the ecosystem file. One table of field descriptors (name, type,
- * where it lands in struct app_config) walked by one generic loop; aliases
- * and camelCase names map onto the table; PM2 fields csup ignores warn; a
+ * config.c: the ecosystem file. The field table (config_fields.c) walked by
+ * one generic loop for YAML and PM2's .json alike; aliases and camelCase
+ * names map onto the table; PM2 fields csup ignores warn; a
  * near miss of a known name is an error with a suggestion.
  */
 #include "config_node.h"
+#include "config_fields.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,66 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-enum ftype {
-	T_STR, T_BOOL, T_INT, T_DURATION, T_SIZE, T_SIGNAL, T_KILL_MODE, T_ARGS,
-	T_LIST, T_HEALTH, T_CRON, T_NODE,	/* T_NODE: kept for config_resolve.c */
-};
-
-#define OFF(f) offsetof(struct app_config, f)
-#define SRC(f) offsetof(struct app_src, f)
-
-static const struct field {
-	const char	*name;
-	enum ftype	 type;
-	size_t		 off;	/* in app_config; for T_NODE/instances in app_src */
-} fields[] = {
-	{ "name", T_NODE, SRC(name) },
-	{ "script", T_NODE, SRC(script) },
-	{ "args", T_ARGS, OFF(args) },
-	{ "interpreter", T_STR, OFF(interpreter) },
-	{ "cwd", T_STR, OFF(cwd) },
-	{ "env", T_NODE, SRC(env) },
-	{ "autorestart", T_BOOL, OFF(autorestart) },
-	{ "max_restarts", T_INT, OFF(max_restarts) },
-	{ "min_uptime", T_DURATION, OFF(min_uptime_ms) },
-	{ "restart_delay", T_DURATION, OFF(restart_delay_ms) },
-	{ "exp_backoff_restart_delay", T_DURATION, OFF(exp_backoff_restart_delay_ms) },
-	{ "kill_timeout", T_DURATION, OFF(kill_timeout_ms) },
-	{ "kill_signal", T_SIGNAL, OFF(kill_signal) },
-	{ "kill_mode", T_KILL_MODE, OFF(kill_mode) },
-	{ "watch", T_NODE, SRC(watch) },
-	{ "ignore_watch", T_LIST, OFF(ignore_watch) },
-	{ "watch_delay", T_DURATION, OFF(watch_delay_ms) },
-	{ "max_memory_restart", T_SIZE, OFF(max_memory_restart) },
-	{ "max_processes", T_INT, OFF(max_processes) },
-	{ "out_file", T_STR, OFF(out_file) },
-	{ "error_file", T_STR, OFF(error_file) },
-	{ "log_file", T_STR, OFF(log_file) },
-	{ "merge_logs", T_BOOL, OFF(merge_logs) },
-	{ "log_max_size", T_SIZE, OFF(log_max_size) },
-	{ "log_max_files", T_INT, OFF(log_max_files) },
-	{ "log_date_format", T_STR, OFF(log_date_format) },
-	{ "wait_ready", T_BOOL, OFF(wait_ready) },
-	{ "listen_timeout", T_DURATION, OFF(listen_timeout_ms) },
-	{ "alert", T_STR, OFF(alert) },
-	{ "health", T_HEALTH, OFF(health) },
-	{ "instances", T_NODE, 0 },
-	{ "instance_var", T_STR, OFF(instance_var) },
-	{ "cron_restart", T_CRON, OFF(cron_restart) },
-};
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-
-static const struct {
-	const char *alias, *name;
-} aliases[] = {
-	{ "exec", "script" }, { "cmd", "script" }, { "command", "script" },
-	{ "exec_interpreter", "interpreter" },
-	{ "out", "out_file" }, { "output", "out_file" }, { "out_log", "out_file" },
-	{ "error", "error_file" }, { "err", "error_file" }, { "err_file", "error_file" },
-	{ "err_log", "error_file" }, { "log", "log_file" }, { "combine_logs", "merge_logs" },
-	{ "cron", "cron_restart" },
-};
 
 /* PM2 fields csup does not implement: a warning naming them. */
 static const char *const pm2_only[] = {
@@ -121,19 +62,6 @@ static char *snake_to_camel(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static int field_index(const char *snake)
-{
-	size_t i, j;
-
-	for (i = 0; i < NFIELDS; i++)
-		if (strcmp(fields[i].name, snake) == 0)
-			return (int)i;
-	for (j = 0; j < sizeof(aliases) / sizeof(aliases[0]); j++)
-		if (strcmp(aliases[j].alias, snake) == 0)
-			return field_index(aliases[j].name);
-	return -1;
-}
-
 static bool near(const char *key, const char *cand, int *best)
 {
 	int d = edit_distance(key, cand);
@@ -145,20 +73,45 @@ static bool near(const char *key, const char *cand, int *best)
 	return true;
 }
 
+/* The word of a space-separated alias list nearest key, copied to out. */
+static bool near_word(const char *key, const char *list, int *best, char *out,
+    size_t len)
+{
+	char word[64];
+	const char *p;
+	bool hit = false;
+	size_t n;
+
+	for (p = list; p != NULL && *p != '\0'; p += n + (p[n] == ' ')) {
+		n = strcspn(p, " ");
+		if (n >= sizeof(word) || n >= len)
+			continue;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (near(key, word, best)) {
+			memcpy(out, word, n + 1);
+			hit = true;
+		}
+	}
+	return hit;
+}
+
 /* An unknown key: an error when it is a near miss, else a warning. */
 static int unknown_field(struct cfg_ctx *ctx, const struct node *k, const char *snake)
 {
 	const char *cand = NULL;
 	char camel[64];
 	int best = 3;
+	char word[64];
 	size_t i;
 
-	for (i = 0; i < NFIELDS; i++)
-		if (near(snake, fields[i].name, &best))
-			cand = fields[i].name;
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (near(snake, aliases[i].alias, &best))
-			cand = aliases[i].alias;
+	for (i = 0; i < config_nfields; i++) {
+		if (config_fields[i].type != CF_ENV_BLOCK &&
+		    near(snake, config_fields[i].name, &best))
+			cand = config_fields[i].name;
+		if (near_word(snake, config_fields[i].aliases, &best, word, sizeof(word)))
+			cand = word;
+	}
 	for (i = 0; i < sizeof(pm2_only) / sizeof(pm2_only[0]); i++)
 		if (near(snake, pm2_only[i], &best))
 			cand = pm2_only[i];
@@ -194,29 +147,36 @@ static int pm2_field(struct cfg_ctx *ctx, const struct node *k, const struct nod
 	    "PM2 field '%s' is not supported by csup (ignored)", k->str);
 }
 
-static int set_field(struct cfg_ctx *ctx, struct app_src *src, const struct field *f,
+static int set_field(struct cfg_ctx *ctx, struct app_src *src, const struct config_field *f,
     const char *key, const struct node *v)
 {
 	char *a = (char *)&src->app + f->off;
 
 	switch (f->type) {
-	case T_STR:	return field_string(ctx, key, v, (char **)a);
-	case T_BOOL:	return field_bool(ctx, key, v, (bool *)a);
-	case T_INT:	return field_int(ctx, key, v, (int *)a);
-	case T_DURATION: return field_duration(ctx, key, v, (int64_t *)a);
-	case T_SIZE:	return field_size(ctx, key, v, (int64_t *)a);
-	case T_SIGNAL:	return field_signal(ctx, key, v, (int *)a);
-	case T_KILL_MODE: return field_kill_mode(ctx, key, v, (enum kill_mode *)a);
-	case T_ARGS:	return field_args(ctx, key, v, (char ***)a);
-	case T_LIST:	return field_strlist(ctx, key, v, (char ***)a);
-	case T_HEALTH:	return field_health(ctx, key, v, (struct health_config *)a);
-	case T_CRON:	return field_cron(ctx, key, v, &src->app.cron_restart, &src->app.cron);
-	case T_NODE:
-		if (strcmp(f->name, "instances") == 0)
-			return field_instances(ctx, key, v, &src->instances);
-		if (strcmp(f->name, "env") == 0 && v->kind != NODE_MAP)
+	case CF_STR:	return field_string(ctx, key, v, (char **)a);
+	case CF_PATH:	return field_path(ctx, key, v, (char **)a);
+	case CF_LOG_PATH: return field_log_path(ctx, key, v, (char **)a);
+	case CF_BOOL:	return field_bool(ctx, key, v, (bool *)a);
+	case CF_INT:	return field_int(ctx, key, v, (int *)a);
+	case CF_DURATION: return field_duration(ctx, key, v, (int64_t *)a);
+	case CF_SIZE:	return field_size(ctx, key, v, (int64_t *)a);
+	case CF_SIGNAL:	return field_signal(ctx, key, v, (int *)a);
+	case CF_KILL_MODE: return field_kill_mode(ctx, key, v, (enum kill_mode *)a);
+	case CF_ARGS:	return field_args(ctx, key, v, (char ***)a);
+	case CF_LIST:	return field_strlist(ctx, key, v, (char ***)a);
+	case CF_HEALTH:	return field_health(ctx, key, v, (struct health_config *)a);
+	case CF_CRON:	return field_cron(ctx, key, v, &src->app.cron_restart, &src->app.cron);
+	case CF_INSTANCES: return field_instances(ctx, key, v, &src->instances);
+	case CF_NAME:	src->name = v; return 0;
+	case CF_SCRIPT:	src->script = v; return 0;
+	case CF_WATCH:	src->watch = v; return 0;
+	case CF_ENV_FILE: src->env_file = v; return 0;
+	case CF_ENV:
+		if (v->kind != NODE_MAP)
 			return field_env(ctx, key, v, NULL);	/* the type error */
-		*(const struct node **)((char *)src + f->off) = v;
+		src->env = v;
+		return 0;
+	case CF_ENV_BLOCK:
 		return 0;
 	}
 	return 0;
@@ -242,49 +202,57 @@ static int env_block(struct cfg_ctx *ctx, struct app_src *src, const struct node
 static int app_pair(struct cfg_ctx *ctx, struct app_src *src, const struct node *seen[],
     const struct node *k, const struct node *v)
 {
+	const struct config_field *f;
 	char snake[128];
 	int fi, rc;
 
 	if (strlen(k->str) >= sizeof(snake) / 2)
 		return unknown_field(ctx, k, k->str);
 	camel_to_snake(k->str, snake, sizeof(snake));
-	if ((fi = field_index(snake)) == -1) {
+	if ((f = config_field_find(snake)) == NULL) {
 		if (strncmp(snake, "env_", 4) == 0 && snake[4] != '\0')
 			return v->type == SCALAR_NULL ? 0 : env_block(ctx, src, k, v, snake);
 		if ((rc = pm2_field(ctx, k, v, snake)) != 1)
 			return rc;
 		return unknown_field(ctx, k, snake);
 	}
+	fi = (int)(f - config_fields);
 	if (seen[fi] != NULL) {
 		if (!ctx->json)
 			return cfg_error(ctx, k->line, k->column, "'%s' sets '%s' again "
-			    "(already set at line %d)", k->str, fields[fi].name, seen[fi]->line);
+			    "(already set at line %d)", k->str, f->name, seen[fi]->line);
 		if (cfg_warn(ctx, k->line, k->column, "'%s' sets '%s' again (line %d): the "
-		    "last one wins", k->str, fields[fi].name, seen[fi]->line) == -1)
+		    "last one wins", k->str, f->name, seen[fi]->line) == -1)
 			return -1;
 	}
 	seen[fi] = k;
-	if (v->kind == NODE_SCALAR && v->type == SCALAR_NULL)
-		return 0;	/* null: the default */
-	if (strcmp(fields[fi].name, "log_file") == 0 && v->type == SCALAR_BOOL) {
+	if (v->kind == NODE_SCALAR && v->type == SCALAR_NULL &&
+	    !(f->type == CF_LOG_PATH && strcmp(v->str, "NULL") == 0))
+		return 0;	/* null: the default (PM2's 'NULL' log path is no log) */
+	if (f->type == CF_LOG_PATH && v->type == SCALAR_BOOL && strcmp(f->name, "log_file") == 0) {
 		/* PM2's `log_file: true` is its default combined log: no path to give */
 		return !v->bval ? 0 : cfg_warn(ctx, k->line, k->column, "'%s: true' (PM2's "
 		    "default combined log) is not supported: give a path (ignored)", k->str);
 	}
-	return set_field(ctx, src, &fields[fi], k->str, v);
+	return set_field(ctx, src, f, k->str, v);
 }
 
 static int parse_app(struct cfg_ctx *ctx, const struct node *map, const char *dir,
     struct app_list *out)
 {
-	const struct node *seen[NFIELDS] = { 0 };
+	const struct node **seen = calloc(config_nfields, sizeof(*seen));
 	struct app_src src = { .map = map, .instances = 1 };
 	size_t i;
 	int rc = -1;
 
 	config_app_defaults(&src.app);
+	src.instances = src.app.instances;
 	src.app.line = map->line;
 	src.app.column = map->column;
+	if (seen == NULL) {
+		cfg_error(ctx, map->line, map->column, "out of memory");
+		goto out;
+	}
 	if (map->kind != NODE_MAP) {
 		cfg_error(ctx, map->line, map->column, "an app must be a mapping of fields, "
 		    "not %s", node_type_name(map));
@@ -295,6 +263,7 @@ static int parse_app(struct cfg_ctx *ctx, const struct node *map, const char *di
 			goto out;
 	rc = config_resolve_app(ctx, &src, dir, out);
 out:
+	free(seen);
 	config_app_free(&src.app);
 	return rc;
 }

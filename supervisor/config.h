@@ -51,7 +51,8 @@ struct app_config {
 	 */
 	char   **exec_argv;
 	char	*cwd;		/* absolute */
-	char   **env;		/* NULL-terminated "KEY=VALUE": env, then env_NAME merged over it */
+	char   **env;		/* NULL-terminated "KEY=VALUE": env_file, env, then env_NAME over it */
+	char   **env_file;	/* NULL-terminated, absolute: the dotenv files read into env */
 	bool	 autorestart;			/* true */
 	int	 max_restarts;			/* 16 */
 	int64_t	 min_uptime_ms;			/* 1000 */
@@ -105,6 +106,7 @@ struct config_error {
 struct config_options {
 	const char	*env_name;	/* --env NAME, or NULL */
 	bool		 strict;	/* every warning is an error */
+	bool		 check;		/* `csup check`: a missing env_file is a warning */
 };
 
 int  config_load(const char *path, const struct config_options *opt,

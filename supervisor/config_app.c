@@ -1,11 +1,54 @@
 /* config_app.c: an app_config's defaults, ownership and name rule. */
 #include "config_node.h"
+#include "config_fields.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_ignores[] = { "node_modules", ".git", ".*", "*.log", NULL };
+#include "units.h"
+
+/* A row's default, as a file would write it, into its member. */
+static int apply_default(const struct config_field *f, struct app_config *a)
+{
+	char *p = (char *)a + f->off, *copy, *tok, *save = NULL;
+	int rc = 0;
+
+	switch (f->type) {
+	case CF_BOOL:
+	case CF_WATCH:
+		*(bool *)p = strcmp(f->def, "true") == 0;
+		return 0;
+	case CF_INT:
+	case CF_INSTANCES:
+		*(int *)p = atoi(f->def);
+		return 0;
+	case CF_DURATION:
+		return units_parse_duration(f->def, (int64_t *)p);
+	case CF_SIZE:
+		return units_parse_size(f->def, (int64_t *)p);
+	case CF_SIGNAL:
+		return (*(int *)p = units_signal_parse(f->def)) == -1 ? -1 : 0;
+	case CF_KILL_MODE:
+		*(enum kill_mode *)p = strcmp(f->def, "main") == 0 ? KILL_MODE_MAIN :
+		    KILL_MODE_GROUP;
+		return 0;
+	case CF_STR:
+	case CF_PATH:
+	case CF_LOG_PATH:
+		return (*(char **)p = strdup(f->def)) == NULL ? -1 : 0;
+	case CF_LIST:
+		if ((copy = strdup(f->def)) == NULL)
+			return -1;
+		for (tok = strtok_r(copy, ", ", &save); tok != NULL && rc == 0;
+		    tok = strtok_r(NULL, ", ", &save))
+			rc = strv_push((char ***)p, tok);
+		free(copy);
+		return rc;
+	default:
+		return -1;	/* a type without a written default */
+	}
+}
 
 void config_app_defaults(struct app_config *a)
 {
@@ -15,26 +58,15 @@ void config_app_defaults(struct app_config *a)
 	a->args = strv_new();
 	a->exec_argv = strv_new();
 	a->env = strv_new();
+	a->env_file = strv_new();
 	a->watch_paths = strv_new();
 	a->ignore_watch = strv_new();
-	for (i = 0; default_ignores[i] != NULL && a->ignore_watch != NULL; i++)
-		if (strv_push(&a->ignore_watch, default_ignores[i]) == -1)
-			break;
-	a->autorestart = true;
-	a->max_restarts = 16;
-	a->min_uptime_ms = 1000;
-	a->kill_timeout_ms = 1600;
-	a->kill_signal = SIGINT;
-	a->kill_mode = KILL_MODE_GROUP;
-	a->watch_delay_ms = 500;
-	a->log_max_size = 50 * 1024 * 1024;
-	a->log_max_files = 5;
-	a->listen_timeout_ms = 3000;
+	for (i = 0; i < config_nfields; i++)
+		if (config_fields[i].def != NULL)
+			(void)apply_default(&config_fields[i], a);
 	a->health.interval_ms = 10000;
 	a->health.timeout_ms = 2000;
 	a->health.retries = 3;
-	a->instances = 1;
-	a->instance_var = strdup("NODE_APP_INSTANCE");
 }
 
 void config_app_free(struct app_config *a)
@@ -49,6 +81,7 @@ void config_app_free(struct app_config *a)
 	strv_free(a->exec_argv);
 	free(a->cwd);
 	strv_free(a->env);
+	strv_free(a->env_file);
 	strv_free(a->watch_paths);
 	strv_free(a->ignore_watch);
 	free(a->out_file);

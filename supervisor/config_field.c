@@ -39,6 +39,48 @@ int field_string(struct cfg_ctx *ctx, const char *key, const struct node *v, cha
 	return 0;
 }
 
+char *path_expand_home(const char *s)
+{
+	const char *home = getenv("HOME");
+	char *r;
+
+	if (strncmp(s, "~/", 2) != 0 || home == NULL || *home == '\0')
+		return strdup(s);
+	if (asprintf(&r, "%s%s", home, s + 1) == -1)
+		return NULL;
+	return r;
+}
+
+int field_path(struct cfg_ctx *ctx, const char *key, const struct node *v, char **out)
+{
+	char *s = NULL, *e;
+
+	if (field_string(ctx, key, v, &s) == -1)
+		return -1;
+	e = path_expand_home(s);
+	free(s);
+	if (e == NULL)
+		return cfg_error(ctx, v->line, v->column, "out of memory");
+	free(*out);
+	*out = e;
+	return 0;
+}
+
+int field_log_path(struct cfg_ctx *ctx, const char *key, const struct node *v, char **out)
+{
+	char *s;
+
+	if (v->kind == NODE_SCALAR && (strcmp(v->str, "NULL") == 0 ||
+	    strcmp(v->str, "/dev/null") == 0)) {
+		if ((s = strdup("/dev/null")) == NULL)
+			return cfg_error(ctx, v->line, v->column, "out of memory");
+		free(*out);
+		*out = s;
+		return 0;
+	}
+	return field_path(ctx, key, v, out);
+}
+
 int field_bool(struct cfg_ctx *ctx, const char *key, const struct node *v, bool *out)
 {
 	if (v->kind != NODE_SCALAR || v->type != SCALAR_BOOL)

@@ -4,6 +4,7 @@
  * signals by name). Also the deep copy and the equality `reload` uses.
  */
 #include "config_node.h"
+#include "config_fields.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,51 +12,32 @@
 
 #include "units.h"
 
-enum jt { J_STR, J_STRV, J_BOOL, J_INT, J_I64 };
+/*
+ * The keys that are not fields of the file but derived from them, each
+ * written after the field named in `after`.
+ */
+enum jt { J_STR, J_STRV, J_INT };
 
 #define OFF(f) offsetof(struct app_config, f)
 
-static const struct jfield {
-	const char	*key;
+static const struct derived {
+	const char	*key, *after;
 	enum jt		 t;
 	size_t		 off;
 	bool		 required;
-} jfields[] = {
-	{ "name", J_STR, OFF(name), true },
-	{ "group", J_STR, OFF(group), false },
-	{ "script", J_STR, OFF(script), true },
-	{ "interpreter", J_STR, OFF(interpreter), false },
-	{ "args", J_STRV, OFF(args), false },
-	{ "exec_argv", J_STRV, OFF(exec_argv), true },
-	{ "cwd", J_STR, OFF(cwd), true },
-	{ "autorestart", J_BOOL, OFF(autorestart), false },
-	{ "max_restarts", J_INT, OFF(max_restarts), false },
-	{ "min_uptime", J_I64, OFF(min_uptime_ms), false },
-	{ "restart_delay", J_I64, OFF(restart_delay_ms), false },
-	{ "exp_backoff_restart_delay", J_I64, OFF(exp_backoff_restart_delay_ms), false },
-	{ "kill_timeout", J_I64, OFF(kill_timeout_ms), false },
-	{ "watch", J_BOOL, OFF(watch), false },
-	{ "watch_paths", J_STRV, OFF(watch_paths), false },
-	{ "ignore_watch", J_STRV, OFF(ignore_watch), false },
-	{ "watch_delay", J_I64, OFF(watch_delay_ms), false },
-	{ "max_memory_restart", J_I64, OFF(max_memory_restart), false },
-	{ "max_processes", J_INT, OFF(max_processes), false },
-	{ "out_file", J_STR, OFF(out_file), false },
-	{ "error_file", J_STR, OFF(error_file), false },
-	{ "log_file", J_STR, OFF(log_file), false },
-	{ "merge_logs", J_BOOL, OFF(merge_logs), false },
-	{ "log_max_size", J_I64, OFF(log_max_size), false },
-	{ "log_max_files", J_INT, OFF(log_max_files), false },
-	{ "log_date_format", J_STR, OFF(log_date_format), false },
-	{ "wait_ready", J_BOOL, OFF(wait_ready), false },
-	{ "listen_timeout", J_I64, OFF(listen_timeout_ms), false },
-	{ "alert", J_STR, OFF(alert), false },
-	{ "instances", J_INT, OFF(instances), false },
-	{ "instance", J_INT, OFF(instance), false },
-	{ "instance_var", J_STR, OFF(instance_var), false },
-	{ "cron_restart", J_STR, OFF(cron_restart), false },
+} derived[] = {
+	{ "group", "name", J_STR, OFF(group), false },
+	{ "exec_argv", "args", J_STRV, OFF(exec_argv), true },
+	{ "watch_paths", "watch", J_STRV, OFF(watch_paths), false },
+	{ "instance", "instances", J_INT, OFF(instance), false },
 };
-#define NJFIELDS (sizeof(jfields) / sizeof(jfields[0]))
+#define NDERIVED (sizeof(derived) / sizeof(derived[0]))
+
+/* Required in a stored app besides exec_argv. */
+static bool required(const struct config_field *f)
+{
+	return f->type == CF_NAME || f->type == CF_SCRIPT || strcmp(f->name, "cwd") == 0;
+}
 
 static json_t *strv_json(char *const *v)
 {
@@ -93,44 +75,70 @@ static json_t *health_json(const struct health_config *h)
 	    "retries", h->retries);
 }
 
-static json_t *field_json(const struct app_config *a, const struct jfield *f)
+static json_t *str_json(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *field_json(const struct app_config *a, const struct config_field *f)
 {
 	const char *p = (const char *)a + f->off;
 
-	switch (f->t) {
+	switch (f->type) {
+	case CF_NAME: case CF_SCRIPT: case CF_STR: case CF_PATH: case CF_LOG_PATH:
+	case CF_CRON:
+		return str_json(*(char *const *)p);
+	case CF_BOOL: case CF_WATCH:
+		return json_boolean(*(const bool *)p);
+	case CF_INT: case CF_INSTANCES:
+		return json_integer(*(const int *)p);
+	case CF_DURATION: case CF_SIZE:
+		return json_integer(*(const int64_t *)p);
+	case CF_SIGNAL:
+		return json_string(units_signal_name(*(const int *)p));
+	case CF_KILL_MODE:
+		return json_string(*(const enum kill_mode *)p == KILL_MODE_MAIN ? "main" : "group");
+	case CF_ARGS: case CF_LIST: case CF_ENV_FILE:
+		return strv_json(*(char **const *)p);
+	case CF_ENV:
+		return env_json(*(char **const *)p);
+	case CF_HEALTH:
+		return health_json((const struct health_config *)p);
+	case CF_ENV_BLOCK:
+		break;
+	}
+	return NULL;
+}
+
+static json_t *derived_json(const struct app_config *a, const struct derived *d)
+{
+	const char *p = (const char *)a + d->off;
+
+	switch (d->t) {
 	case J_STR:
-		return *(char *const *)p ? json_string(*(char *const *)p) : json_null();
+		return str_json(*(char *const *)p);
 	case J_STRV:
 		return strv_json(*(char **const *)p);
-	case J_BOOL:
-		return json_boolean(*(const bool *)p);
 	case J_INT:
 		return json_integer(*(const int *)p);
-	case J_I64:
-		return json_integer(*(const int64_t *)p);
 	}
 	return json_null();
 }
 
 json_t *config_app_to_json(const struct app_config *a)
 {
-	json_t *o = json_object();
-	size_t i;
+	json_t *o = json_object(), *v;
+	size_t i, j;
 
 	if (o == NULL)
 		return NULL;
-	for (i = 0; i < NJFIELDS; i++) {
-		json_object_set_new(o, jfields[i].key, field_json(a, &jfields[i]));
-		if (strcmp(jfields[i].key, "cwd") == 0)
-			json_object_set_new(o, "env", env_json(a->env));
-		if (strcmp(jfields[i].key, "kill_timeout") == 0) {
-			json_object_set_new(o, "kill_signal",
-			    json_string(units_signal_name(a->kill_signal)));
-			json_object_set_new(o, "kill_mode",
-			    json_string(a->kill_mode == KILL_MODE_MAIN ? "main" : "group"));
-		}
-		if (strcmp(jfields[i].key, "alert") == 0)
-			json_object_set_new(o, "health", health_json(&a->health));
+	for (i = 0; i < config_nfields; i++) {
+		const struct config_field *f = &config_fields[i];
+		if ((v = field_json(a, f)) != NULL)
+			json_object_set_new(o, f->name, v);
+		for (j = 0; j < NDERIVED; j++)
+			if (strcmp(derived[j].after, f->name) == 0)
+				json_object_set_new(o, derived[j].key, derived_json(a, &derived[j]));
 	}
 	return o;
 }
@@ -154,40 +162,106 @@ fail:
 	return -1;
 }
 
-static int set_from_json(struct app_config *a, const struct jfield *f, json_t *v)
+static int str_from_json(json_t *v, char **p)
 {
-	char *p = (char *)a + f->off, *s;
+	char *s;
 
-	switch (f->t) {
-	case J_STR:
-		if (json_is_null(v)) {
-			free(*(char **)p);
-			*(char **)p = NULL;
-			return 0;
-		}
-		if (!json_is_string(v) || (s = strdup(json_string_value(v))) == NULL)
-			return -1;
-		free(*(char **)p);
-		*(char **)p = s;
+	if (json_is_null(v)) {
+		free(*p);
+		*p = NULL;
 		return 0;
-	case J_STRV:
-		return strv_from_json(v, (char ***)p);
-	case J_BOOL:
+	}
+	if (!json_is_string(v) || (s = strdup(json_string_value(v))) == NULL)
+		return -1;
+	free(*p);
+	*p = s;
+	return 0;
+}
+
+static int int_from_json(json_t *v, int *p)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 0x7fffffff)
+		return -1;
+	*p = (int)json_integer_value(v);
+	return 0;
+}
+
+static int env_from_json(json_t *v, char ***env)
+{
+	const char *key;
+	json_t *h;
+
+	if (!json_is_object(v))
+		return -1;
+	json_object_foreach(v, key, h)
+		if (!json_is_string(h) || env_set(env, key, json_string_value(h)) == -1)
+			return -1;
+	return 0;
+}
+
+static int health_from_json(json_t *h, struct health_config *hc);
+
+static int set_from_json(struct app_config *a, const struct config_field *f, json_t *v,
+    char *errbuf, size_t errlen)
+{
+	char *p = (char *)a + f->off;
+	const char *s;
+
+	switch (f->type) {
+	case CF_NAME: case CF_SCRIPT: case CF_STR: case CF_PATH: case CF_LOG_PATH:
+		return str_from_json(v, (char **)p);
+	case CF_CRON:
+		if (str_from_json(v, (char **)p) == -1)
+			return -1;
+		return a->cron_restart == NULL ? 0 :
+		    cron_parse(a->cron_restart, &a->cron, errbuf, errlen);
+	case CF_BOOL: case CF_WATCH:
 		if (!json_is_boolean(v))
 			return -1;
 		*(bool *)p = json_is_true(v);
 		return 0;
-	case J_INT:
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > 0x7fffffff)
-			return -1;
-		*(int *)p = (int)json_integer_value(v);
-		return 0;
-	case J_I64:
+	case CF_INT: case CF_INSTANCES:
+		return int_from_json(v, (int *)p);
+	case CF_DURATION: case CF_SIZE:
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return -1;
 		*(int64_t *)p = json_integer_value(v);
 		return 0;
+	case CF_SIGNAL:
+		return !json_is_string(v) ||
+		    (*(int *)p = units_signal_parse(json_string_value(v))) == -1 ? -1 : 0;
+	case CF_KILL_MODE:
+		if (!json_is_string(v))
+			return -1;
+		s = json_string_value(v);
+		if (strcmp(s, "main") != 0 && strcmp(s, "group") != 0)
+			return -1;
+		*(enum kill_mode *)p = strcmp(s, "main") == 0 ? KILL_MODE_MAIN : KILL_MODE_GROUP;
+		return 0;
+	case CF_ARGS: case CF_LIST: case CF_ENV_FILE:
+		return strv_from_json(v, (char ***)p);
+	case CF_ENV:
+		return env_from_json(v, (char ***)p);
+	case CF_HEALTH:
+		return json_is_null(v) ? 0 : health_from_json(v, (struct health_config *)p);
+	case CF_ENV_BLOCK:
+		return 0;
+	}
+	return -1;
+}
+
+static int derived_from_json(struct app_config *a, const struct derived *d, json_t *v)
+{
+	char *p = (char *)a + d->off;
+
+	switch (d->t) {
+	case J_STR:
+		return str_from_json(v, (char **)p);
+	case J_STRV:
+		return strv_from_json(v, (char ***)p);
+	case J_INT:
+		return int_from_json(v, (int *)p);
 	}
 	return -1;
 }
@@ -219,37 +293,6 @@ static int health_from_json(json_t *h, struct health_config *hc)
 	return 0;
 }
 
-static int special_from_json(json_t *obj, struct app_config *a, char *errbuf, size_t errlen)
-{
-	json_t *v, *h;
-	const char *key;
-
-	if ((v = json_object_get(obj, "env")) != NULL) {
-		if (!json_is_object(v))
-			return snprintf(errbuf, errlen, "'env' is not an object"), -1;
-		json_object_foreach(v, key, h)
-			if (!json_is_string(h) || env_set(&a->env, key, json_string_value(h)) == -1)
-				return snprintf(errbuf, errlen, "bad 'env' value '%s'", key), -1;
-	}
-	if ((v = json_object_get(obj, "kill_signal")) != NULL &&
-	    (!json_is_string(v) || (a->kill_signal = units_signal_parse(json_string_value(v))) == -1))
-		return snprintf(errbuf, errlen, "bad 'kill_signal'"), -1;
-	if ((v = json_object_get(obj, "kill_mode")) != NULL) {
-		if (json_is_string(v) && strcmp(json_string_value(v), "main") == 0)
-			a->kill_mode = KILL_MODE_MAIN;
-		else if (json_is_string(v) && strcmp(json_string_value(v), "group") == 0)
-			a->kill_mode = KILL_MODE_GROUP;
-		else
-			return snprintf(errbuf, errlen, "bad 'kill_mode'"), -1;
-	}
-	if ((h = json_object_get(obj, "health")) != NULL && !json_is_null(h) &&
-	    health_from_json(h, &a->health) == -1)
-		return snprintf(errbuf, errlen, "bad 'health'"), -1;
-	if (a->cron_restart != NULL && cron_parse(a->cron_restart, &a->cron, errbuf, errlen) == -1)
-		return -1;
-	return 0;
-}
-
 int config_app_from_json(json_t *obj, struct app_config *a, char *errbuf, size_t errlen)
 {
 	json_t *v;
@@ -260,21 +303,34 @@ int config_app_from_json(json_t *obj, struct app_config *a, char *errbuf, size_t
 		snprintf(errbuf, errlen, "an app config is a JSON object");
 		goto fail;
 	}
-	for (i = 0; i < NJFIELDS; i++) {
-		const struct jfield *f = &jfields[i];
-		if ((v = json_object_get(obj, f->key)) == NULL) {
-			if (!f->required)
+	for (i = 0; i < config_nfields; i++) {
+		const struct config_field *f = &config_fields[i];
+		if ((v = json_object_get(obj, f->name)) == NULL) {
+			if (!required(f))
 				continue;
-			snprintf(errbuf, errlen, "missing '%s'", f->key);
+			snprintf(errbuf, errlen, "missing '%s'", f->name);
 			goto fail;
 		}
-		if (set_from_json(a, f, v) == -1 || (f->required && json_is_null(v))) {
-			snprintf(errbuf, errlen, "bad '%s'", f->key);
+		errbuf[0] = '\0';
+		if (set_from_json(a, f, v, errbuf, errlen) == -1 ||
+		    (required(f) && json_is_null(v))) {
+			if (errbuf[0] == '\0')
+				snprintf(errbuf, errlen, "bad '%s'", f->name);
 			goto fail;
 		}
 	}
-	if (special_from_json(obj, a, errbuf, errlen) == -1)
-		goto fail;
+	for (i = 0; i < NDERIVED; i++) {
+		if ((v = json_object_get(obj, derived[i].key)) == NULL) {
+			if (!derived[i].required)
+				continue;
+			snprintf(errbuf, errlen, "missing '%s'", derived[i].key);
+			goto fail;
+		}
+		if (derived_from_json(a, &derived[i], v) == -1) {
+			snprintf(errbuf, errlen, "bad '%s'", derived[i].key);
+			goto fail;
+		}
+	}
 	if (a->group == NULL && (a->group = strdup(a->name)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
@@ -324,6 +380,7 @@ int config_app_copy(const struct app_config *src, struct app_config *d)
 	rc |= dup_strv(&d->exec_argv);
 	rc |= dup_str(&d->cwd);
 	rc |= dup_strv(&d->env);
+	rc |= dup_strv(&d->env_file);
 	rc |= dup_strv(&d->watch_paths);
 	rc |= dup_strv(&d->ignore_watch);
 	rc |= dup_str(&d->out_file);

@@ -64,6 +64,12 @@ int	 config_json5_parse(struct cfg_ctx *, const char *buf, size_t len, struct no
 
 /* config_field.c: typed field values; every error points at the value. */
 int	 field_string(struct cfg_ctx *, const char *key, const struct node *, char **out);
+/* A string; a leading ~/ is $HOME. */
+int	 field_path(struct cfg_ctx *, const char *key, const struct node *, char **out);
+/* A path, or NULL / /dev/null (PM2: no log file for that stream) as "/dev/null". */
+int	 field_log_path(struct cfg_ctx *, const char *key, const struct node *, char **out);
+/* s with a leading ~/ made $HOME/; malloc'ed, NULL when out of memory. */
+char	*path_expand_home(const char *s);
 int	 field_bool(struct cfg_ctx *, const char *key, const struct node *, bool *out);
 int	 field_int(struct cfg_ctx *, const char *key, const struct node *, int *out);
 int	 field_duration(struct cfg_ctx *, const char *key, const struct node *, int64_t *ms);
@@ -100,13 +106,19 @@ char	*shell_quote(const char *s);
 /* Optimal string alignment distance: a transposition counts one. */
 int	 edit_distance(const char *a, const char *b);
 
+/* config_dotenv.c: env_file, each file (relative to dir) read into *env, its path into *paths. */
+int	 config_env_files(struct cfg_ctx *, const struct node *v, const char *dir,
+	    char ***paths, char ***env);
+
 /* config_resolve.c: defaults, paths, exec_argv, names, instance expansion. */
 struct app_src {
 	const struct node	*map;		/* the app's mapping */
 	struct app_config	 app;		/* defaults, then the fields as written */
-	const struct node	*name, *script, *watch, *env, *env_sel;
+	const struct node	*name, *script, *watch, *env, *env_sel, *env_file;
 	int			 instances;	/* after `max` */
 };
+/* base/p made absolute, with "." and ".." taken out lexically; malloc'ed. */
+char	*config_path_join(const char *base, const char *p);
 int	 config_resolve_app(struct cfg_ctx *, struct app_src *, const char *file_dir,
 	    struct app_list *out);
 

@@ -19,8 +19,7 @@ static const struct {
 	{ ".sh", "bash" }, { ".rb", "ruby" }, { ".pl", "perl" }, { ".php", "php" },
 };
 
-/* base/p made absolute, with "." and ".." taken out lexically; malloc'ed. */
-static char *path_join(const char *base, const char *p)
+char *config_path_join(const char *base, const char *p)
 {
 	char *buf, *out, *save = NULL, *tok;
 	size_t len;
@@ -58,7 +57,7 @@ static int make_abs(struct cfg_ctx *ctx, const struct app_src *src, const char *
 
 	if (*p == NULL)
 		return 0;
-	if ((abs = path_join(base, *p)) == NULL)
+	if ((abs = config_path_join(base, *p)) == NULL)
 		return cfg_error(ctx, src->map->line, src->map->column, "out of memory");
 	free(*p);
 	*p = abs;
@@ -215,10 +214,13 @@ static int resolve_watch(struct cfg_ctx *ctx, struct app_src *src)
 	return 0;
 }
 
-static int resolve_env(struct cfg_ctx *ctx, struct app_src *src)
+static int resolve_env(struct cfg_ctx *ctx, struct app_src *src, const char *file_dir)
 {
 	struct app_config *a = &src->app;
 
+	if (src->env_file != NULL && config_env_files(ctx, src->env_file, file_dir,
+	    &a->env_file, &a->env) == -1)
+		return -1;
 	if (src->env != NULL && field_env(ctx, "env", src->env, &a->env) == -1)
 		return -1;
 	if (src->env_sel != NULL && field_env(ctx, "env", src->env_sel, &a->env) == -1)
@@ -308,7 +310,7 @@ int config_resolve_app(struct cfg_ctx *ctx, struct app_src *src, const char *fil
 		return cfg_error(ctx, m->line, m->column, "'interpreter': bad value '%s'",
 		    a->interpreter ? a->interpreter : "");
 	if (resolve_name(ctx, src) == -1 || resolve_watch(ctx, src) == -1 ||
-	    resolve_env(ctx, src) == -1)
+	    resolve_env(ctx, src, file_dir) == -1)
 		return -1;
 	if ((a->group = strdup(a->name)) == NULL)
 		return cfg_error(ctx, m->line, m->column, "out of memory");

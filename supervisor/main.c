@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	    "  resurrect                              start what ran when the daemon last stopped\n"
 	    "  kill                                   stop every app, then the daemon\n"
 	    "  ping [--no-start]                      print the daemon's pid\n"
-	    "  check FILE [--json] [--strict] [--env NAME]\n"
+	    "  check FILE [--json] [--strict] [--env NAME]   (--fields: the field table)\n"
 	    "  startup [--install]                    a systemd unit that resurrects at boot\n"
 	    "  export systemd                         a systemd unit for each app\n"
 	    "  daemon [--foreground]\n"

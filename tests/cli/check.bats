@@ -165,3 +165,47 @@ for k in ("cwd", "watch", "watch_delay", "out_file", "error_file", "log_max_file
 		[ "$status" -eq 0 ] || { echo "$f: $stderr"; false; }
 	done
 }
+
+@test "check --fields lists the field table: name, type, default, help, aliases" {
+	run --separate-stderr "$CSUP" check --fields
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kill_timeout"*duration*1600* ]]
+	[[ "$output" == *"env_file"* ]]
+	[[ "$output" == *"script"*"also: exec cmd command"* ]]
+	run --separate-stderr "$CSUP" check --fields --json
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+rows = {r["name"]: r for r in json.load(sys.stdin)}
+assert rows["max_restarts"]["default"] == "16" and rows["max_restarts"]["type"] == "number"
+assert rows["cron_restart"]["aliases"] == "cron"
+assert all(r["help"] for r in rows.values())
+'
+}
+
+@test "env_file: read under env; a missing one warns in check and fails start" {
+	printf 'PORT=1\nexport A="x # y"\nB=z # comment\n' > .env
+	cat > eco.yaml <<-'EOF2'
+	apps:
+	  - name: envf
+	    script: /bin/sleep 73541
+	    env_file: .env
+	    env: {PORT: 2}
+	EOF2
+	run --separate-stderr "$CSUP" check eco.yaml --json
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	echo "$output" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)[0]
+assert a["env"] == {"PORT": "2", "A": "x # y", "B": "z"}, a["env"]
+'
+	rm .env
+	run --separate-stderr "$CSUP" check eco.yaml
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == "eco.yaml:4:15: warning: env_file '.env' does not exist"* ]]
+	run --separate-stderr "$CSUP" start eco.yaml
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "eco.yaml:4:15: env_file '.env': no such file" ]
+	[ ! -e "$CSUP_HOME/csup.sock" ]
+}
