@@ -56,7 +56,8 @@ static int sink_open(struct sink *s)
 {
 	struct stat st;
 
-	if (s->path == NULL || *s->path == '\0') {
+	/* /dev/null (PM2's 'NULL'): no file, and nothing to rotate away */
+	if (s->path == NULL || *s->path == '\0' || strcmp(s->path, "/dev/null") == 0) {
 		s->fd = -1;
 		return 0;
 	}
