@@ -9,21 +9,22 @@ setup() { g_setup; }
 teardown() { g_teardown; }
 
 @test "main mode: the children left behind are killed and counted in an event" {
-	g_app app leave-children.sh "kill_mode: main" "kill_timeout: 5000"
+	g_app app leave-children.sh "kill_mode: main" "kill_timeout: 15000"
 	g_start 3
 	g_stop app
-	# Killed when the main exited, not at kill_timeout.
-	[ "$STOP_MS" -lt 4000 ]
+	# Killed when the main exited, not at kill_timeout (15 s; the bound
+	# leaves a margin for a loaded machine).
+	[ "$STOP_MS" -lt 10000 ]
 	run "$CSUP" describe app --json
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"left 2 processes behind"* ]]
 }
 
 @test "main mode: a main process that cleans up after itself leaves nothing behind" {
-	g_app app clean-exit.sh "kill_mode: main" "kill_timeout: 5000"
+	g_app app clean-exit.sh "kill_mode: main" "kill_timeout: 15000"
 	g_start 3
 	g_stop app
-	[ "$STOP_MS" -lt 4000 ]
+	[ "$STOP_MS" -lt 10000 ]	# not at kill_timeout (15 s)
 	run "$CSUP" describe app --json
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"processes behind"* && "$output" != *"process behind"* ]]

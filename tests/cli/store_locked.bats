@@ -49,13 +49,16 @@ PY
 		sleep 0.1
 	done
 	echo "worst status while locked: $worst ms"
-	[ "$worst" -lt 1000 ]
+	# The lock is held until released: a status waiting on it would take
+	# that long. The bound is a margin for a loaded machine, not a speed claim.
+	[ "$worst" -lt 3000 ]
 	t0=$(ms)
 	run timeout 30 "$CSUP" restart lk
 	t=$(( $(ms) - t0 ))
 	echo "restart while locked: $t ms"
 	[ "$status" -eq 0 ]
-	[ "$t" -lt 2000 ]
+	# Not held up by the lock (held until released, far past this bound).
+	[ "$t" -lt 8000 ]
 	app_state_is lk online
 	[ "$(count_with "$MARK")" -eq 1 ]
 	# What was not recorded is named in the log.
