@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The `alert` command on `errored` (CONTRACT.md, field `alert`): an app that
+# The `alert` command on `errored` (csup-ecosystem(5), field `alert`): an app that
 # crash-loops until it gives up runs its alert once, with CSUP_EVENT and
 # CSUP_APP_NAME set.
 

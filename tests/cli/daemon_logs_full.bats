@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# CONTRACT.md, Logs: "a full disk drops lines (counted in an event), never
+# The log promise (README, docs/daemon.md): "a full disk drops lines (counted in an event), never
 # the app". With out_file /dev/full every line written fails with ENOSPC:
 # the app runs on, and `csup describe` shows an event with the count, also
 # for lines dropped while the daemon was down.

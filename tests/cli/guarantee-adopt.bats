@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The guarantee across a daemon's death (CONTRACT.md): a daemon killed with
+# The guarantee across a daemon's death (docs/guarantee.md): a daemon killed with
 # SIGKILL leaves no orphan and no duplicate; the next one adopts or ends
 # every process of its predecessor's apps. Runs twice (cgroups, CSUP_CGROUPS=0).
 

@@ -1,4 +1,4 @@
-# The guarantee (CONTRACT.md): after restart/stop returns, nothing of the
+# The guarantee (docs/guarantee.md): after restart/stop returns, nothing of the
 # previous generation is alive, whatever escape its processes tried.
 # Each pattern: started, restarted 5 times (exactly one generation alive
 # after each), stopped (zero survivors). ctest runs this file twice: with

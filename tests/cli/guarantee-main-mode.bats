@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# kill_mode main (CONTRACT.md): the stop signal goes to the main process
+# kill_mode main (docs/guarantee.md): the stop signal goes to the main process
 # only; what it leaves behind is killed and named in an event ("left N
 # processes behind"). Runs twice (cgroups, CSUP_CGROUPS=0).
 

@@ -1,5 +1,5 @@
 # ctest: noasan (201 processes under an ASan daemon: slow; the engine is ASan-tested in unit.test_csup_kill)
-# The guarantee for a wide subtree (CONTRACT.md): 201 processes stopped with
+# The guarantee for a wide subtree (docs/guarantee.md): 201 processes stopped with
 # zero survivors, in cgroup and fallback mode (ctest runs this file twice).
 
 load ../lib/guarantee

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # monitor: sampling figures against /proc, the leak watchdog (max_processes,
 # max_memory_restart, anomaly), alert commands, and the read-only HTTP API
-# (CONTRACT.md "HTTP (read-only)", fields max_processes, max_memory_restart,
+# (docs/monitoring.md: HTTP, fields max_processes, max_memory_restart,
 # alert; issue 6).
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,4 @@
-# tests/lib/guarantee.bash: helpers for the guarantee*.bats tests (CONTRACT.md,
+# tests/lib/guarantee.bash: helpers for the guarantee*.bats tests (docs/guarantee.md,
 # "The guarantee"). Each test runs its own daemon in its own CSUP_HOME and
 # its own app processes, all carrying one unique MARKER argument (a number,
 # so `sleep MARKER` works); processes are counted and, at the end, killed by
