@@ -355,6 +355,31 @@ static int c_version(int argc, char **argv, const struct opts *o)
 	return CSUP_EXIT_OK;
 }
 
+/*
+ * monit: the dashboard is its own program beside this one (csup-monit), so
+ * that curses is not linked into the client; the daemon is started here.
+ */
+static int c_monit(int argc, char **argv, const struct opts *o)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - sizeof("/csup-monit"));
+	json_t *reply;
+
+	if (o->npos > 0)
+		return usage_error("monit", "monit takes no argument");
+	if (n == -1 || (slash = memrchr(exe, '/', (size_t)n)) == NULL) {
+		fprintf(stderr, "csup: cannot find csup-monit: %s\n", strerror(errno));
+		return CSUP_EXIT_FAIL;
+	}
+	strcpy(slash, "/csup-monit");
+	if ((reply = client_request(true, json_pack("{s:s}", "cmd", "ping"))) == NULL)
+		return CSUP_EXIT_FAIL;
+	json_decref(reply);
+	execv(exe, (char *[]){ "csup-monit", NULL });
+	fprintf(stderr, "csup: cannot run %s: %s\n", exe, strerror(errno));
+	return CSUP_EXIT_FAIL;
+}
+
 static int c_kill(int argc, char **argv, const struct opts *o)
 {
 	return cli_kill();
@@ -368,7 +393,7 @@ static const struct {
 	{ "restart", c_target }, { "delete", c_target }, { "resurrect", c_resurrect },
 	{ "status", c_status }, { "list", c_status }, { "ls", c_status },
 	{ "describe", c_describe }, { "logs", c_logs }, { "ping", c_ping },
-	{ "version", c_version }, { "kill", c_kill },
+	{ "version", c_version }, { "kill", c_kill }, { "monit", c_monit },
 };
 
 int cli_main(int argc, char **argv)

@@ -423,6 +423,29 @@ static void c_logs(struct daemon *d, struct conn *c, json_t *req)
 	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "files", files));
 }
 
+/*
+ * samples [name] since: the stored samples newer than since (ms), by app;
+ * what `csup monit` draws its sparklines from.
+ */
+static void c_samples(struct daemon *d, struct conn *c, json_t *req)
+{
+	const char *name = json_string_value(json_object_get(req, "name"));
+	json_int_t since = json_integer_value(json_object_get(req, "since"));
+	json_t *by_app = json_object();
+	struct app *a;
+
+	if (name && app_find(d, name) == NULL) {
+		json_decref(by_app);
+		reply_error(c, "app '%s' not found", name);
+		return;
+	}
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (name == NULL || strcmp(a->cfg.name, name) == 0)
+			json_object_set_new(by_app, a->cfg.name,
+			    store_samples(d->store, a->cfg.name, since));
+	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "samples", by_app));
+}
+
 static void c_ping(struct daemon *d, struct conn *c, json_t *req)
 {
 	ctl_reply(c, json_pack("{s:b,s:i,s:s,s:s}", "ok", 1, "pid", (int)getpid(),
@@ -443,6 +466,7 @@ static const struct {
 	{ "delete", c_delete }, { "reload", c_reload }, { "resurrect", c_resurrect },
 	{ "status", c_status }, { "describe", c_describe }, { "logs", c_logs },
 	{ "ping", c_ping }, { "version", c_ping }, { "kill", c_kill },
+	{ "samples", c_samples },
 };
 
 void cmd_dispatch(struct daemon *d, struct conn *c, json_t *req)

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	    "  logs [NAME] [--lines N] [--follow]\n"
 	    "  resurrect                              start what ran when the daemon last stopped\n"
 	    "  kill                                   stop every app, then the daemon\n"
+	    "  monit                                  a full-screen terminal dashboard\n"
 	    "  ping [--no-start]                      print the daemon's pid\n"
 	    "  check FILE [--json] [--strict] [--env NAME]   (--fields: the field table)\n"
 	    "  startup [--install]                    a systemd unit that resurrects at boot\n"

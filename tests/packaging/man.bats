@@ -31,11 +31,11 @@ MAN="$CSUP_SRC_DIR/docs/man"
 @test "csup(1) names every command, exit code, file and environment variable" {
 	text=$(MANWIDTH=200 man -l "$MAN/csup.1" 2>/dev/null | col -b)
 	for w in "csup start" "csup stop" "csup restart" "csup reload" "csup delete" \
-	    "csup status" "csup describe" "csup logs" "csup kill" "csup check" \
+	    "csup status" "csup describe" "csup logs" "csup monit" "csup kill" "csup check" \
 	    "csup resurrect" "csup startup" "csup export systemd" "csup ping" \
 	    "csup version" "csup daemon" "--only" "--env" "--json" "--strict" \
 	    "--lines" "--follow" "--no-start" "--install" "--foreground" "--update-env" \
-	    CSUP_HOME CSUP_HTTP CSUP_CGROUPS CSUP_SAMPLE_MS NOTIFY_SOCKET CSUP_APP \
+	    CSUP_HOME CSUP_HTTP CSUP_CGROUPS CSUP_SAMPLE_MS NO_COLOR NOTIFY_SOCKET CSUP_APP \
 	    csup.sock csup.db csup.log "-out.log" "-err.log" "EXIT STATUS" \
 	    "FILE:LINE:COLUMN"; do
 		grep -qiF -- "$w" <<<"$text" || { echo "missing: $w"; false; }
