@@ -8,10 +8,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	make_home
-	if ! command -v tmux >/dev/null; then
-		[ "${CI:-}" = true ] && { echo "tmux is missing" >&2; return 1; }
-		skip "tmux is not installed"
-	fi
+	command -v tmux >/dev/null || require_or_skip "tmux is not installed"
 	N=$RANDOM
 	IDLE="idle-$N" SECOND="second-$N" BUSY="busy-$N"
 	TSOCK="csup-monit-$MARK"
