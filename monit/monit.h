@@ -85,7 +85,8 @@ size_t	 model_name_width(const struct model *m);
 enum spark_field { SPARK_PROCS, SPARK_CPU, SPARK_MEM };
 /*
  * Levels 0..7 of cells slices of [now - window, now], each the highest value
- * of the slice, scaled to the highest of all; -1 for a slice without samples.
+ * of the slice, scaled to the highest of all (at least 1 process, 5% cpu,
+ * 1 MiB); -1 for a slice without samples.
  */
 void	 spark_levels(const struct point *s, size_t n, enum spark_field f,
 	    int64_t now_ms, int64_t window_ms, int cells, int *out);

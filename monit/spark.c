@@ -18,11 +18,28 @@ static double value(const struct point *s, enum spark_field f)
 	return 0;
 }
 
+/*
+ * The scale's least top: a few tenths of a percent of cpu, or a few KB
+ * of memory, are drawn as the little they are, not as full bars.
+ */
+static double least_top(enum spark_field f)
+{
+	switch (f) {
+	case SPARK_PROCS:
+		return 1;
+	case SPARK_CPU:
+		return 5.0;
+	case SPARK_MEM:
+		return 1 << 20;
+	}
+	return 1;
+}
+
 void spark_levels(const struct point *s, size_t n, enum spark_field f,
     int64_t now_ms, int64_t window_ms, int cells, int *out)
 {
 	int64_t start = now_ms - window_ms;
-	double top = 0, v, peak[cells > 0 ? cells : 1];
+	double top = least_top(f), v, peak[cells > 0 ? cells : 1];
 	bool seen[cells > 0 ? cells : 1];
 	int c;
 
@@ -46,8 +63,6 @@ void spark_levels(const struct point *s, size_t n, enum spark_field f,
 	for (c = 0; c < cells; c++) {
 		if (!seen[c])
 			out[c] = -1;
-		else if (top <= 0)
-			out[c] = 0;
 		else
 			out[c] = (int)(peak[c] / top * 7 + .5);
 	}
