@@ -378,6 +378,23 @@ static int file_dir(struct cfg_ctx *ctx, const char *path, char *dir, size_t len
 	return 0;
 }
 
+static bool is_js(const char *path)
+{
+	return ends_with(path, ".js") || ends_with(path, ".cjs") || ends_with(path, ".mjs");
+}
+
+/* Positions in the JSON node handed back, moved to the JavaScript source. */
+static void remap_js(struct cfg_ctx *ctx, const char *src, const char *json,
+    struct app_list *out, int rc)
+{
+	size_t i;
+
+	if (rc == -1 && ctx->err->line > 0)
+		config_js_remap(src, json, &ctx->err->line, &ctx->err->column);
+	for (i = 0; i < out->nwarnings; i++)
+		config_js_remap(src, json, &out->warnings[i].line, &out->warnings[i].column);
+}
+
 static int warning_cmp(const void *a, const void *b)
 {
 	const struct config_warning *x = a, *y = b;
@@ -421,20 +438,24 @@ int config_load(const char *path, const struct config_options *opt,
 	struct cfg_ctx ctx = { .path = path, .opt = opt ? opt : &none, .list = out,
 	    .err = err };
 	struct node *root = NULL;
-	char dir[PATH_MAX], *buf = NULL;
+	char dir[PATH_MAX], *buf = NULL, *js = NULL;
 	size_t len;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	if (ends_with(path, ".js") || ends_with(path, ".cjs") || ends_with(path, ".mjs"))
-		return cfg_error(&ctx, 1, 1, "JavaScript ecosystem files are not supported: "
-		    "export it as JSON (node -e 'console.log(JSON.stringify(require(\"./%s\"), "
-		    "null, 2))' > ecosystem.json) or YAML",
-		    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 	if (read_file(&ctx, path, &buf, &len) == -1 ||
 	    file_dir(&ctx, path, dir, sizeof(dir)) == -1)
 		goto out;
+	if (is_js(path)) {
+		if (config_js_eval(&ctx, path, dir, &js, &len) == -1)
+			goto out;
+		ctx.json = true;
+		if (config_json5_parse(&ctx, js, len, &root) == 0)
+			rc = parse_root(&ctx, root, dir, out);
+		remap_js(&ctx, buf, js, out, rc);
+		goto out;
+	}
 	ctx.json = ends_with(path, ".json") || ends_with(path, ".json5");
 	if ((ctx.json ? config_json5_parse : config_yaml_parse)(&ctx, buf, len, &root) == -1)
 		goto out;
@@ -443,6 +464,7 @@ out:
 	rc = finish(&ctx, out, rc);
 	node_free_all(&ctx);
 	free(buf);
+	free(js);
 	if (rc == -1)
 		config_app_list_free(out);
 	return rc;

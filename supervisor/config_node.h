@@ -62,6 +62,15 @@ int	 config_yaml_parse(struct cfg_ctx *, const char *buf, size_t len, struct nod
 /* config_json5.c: PM2's .json as JavaScript reads it; duplicates warn, last wins. */
 int	 config_json5_parse(struct cfg_ctx *, const char *buf, size_t len, struct node **root);
 
+/*
+ * config_js.c: a .js/.cjs/.mjs file evaluated by node; *out (malloc'ed) is the
+ * exported value as JSON, one key a line. config_js_remap moves a position
+ * in that JSON to where its key is written in the JavaScript source.
+ */
+int	 config_js_eval(struct cfg_ctx *, const char *path, const char *dir, char **out,
+	    size_t *len);
+void	 config_js_remap(const char *js, const char *json, int *line, int *col);
+
 /* config_field.c: typed field values; every error points at the value. */
 int	 field_string(struct cfg_ctx *, const char *key, const struct node *, char **out);
 /* A string; a leading ~/ is $HOME. */

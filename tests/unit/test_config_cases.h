@@ -116,8 +116,19 @@ static const struct pcase pcases[] = {
   .err = "1:20: unterminated string" },
 { .id = "err_json_missing_comma", .ext = ".json", .text = "{\n \"apps\": [{\"script\": \"a\" \"x\": 1}]\n}",
   .err = "2:26: unexpected '\"', expected ',' or '}'" },
-{ .id = "err_js_file", .ext = ".config.js", .text = "module.exports = { apps: [] }\n",
-  .err = "1:1: JavaScript ecosystem files are not supported: export it as JSON" },
+{ .id = "err_js_no_apps", .ext = ".config.js", .text = "module.exports = { apps: [] }\n",
+  .err = "1:20: no apps in the file" },
+{ .id = "err_js_bad_value_at_key", .ext = ".config.js", .text = "const t = 'abc';\n"
+  "module.exports = {\n  apps: [{ script: 'a.js',\n    kill_timeout: t }] };\n",
+  .err = "4:5: 'kill_timeout' must be a duration" },
+{ .id = "err_js_thrown", .ext = ".cjs", .text = "\n  throw new TypeError('nope');\n",
+  .err = "2:9: TypeError: nope" },
+{ .id = "js_esm_default", .ext = ".mjs", .text = "const n = 2;\n"
+  "export default { apps: [{ name: `w${n}`, script: 'w.js', kill_timeout: n * 1000 }] };\n",
+  .napps = 1, .key = "kill_timeout", .want = "2000" },
+{ .id = "js_bare_app_object", .ext = ".js",
+  .text = "module.exports = { script: 'x.js', env: { N: 1 + 1 } };\n",
+  .napps = 1, .key = "env", .want = "{\"N\": \"2\"}" },
 /* Warnings. */
 { .id = "warn_unknown_field", .text = ONE("foo: 1"), .nwarn = 1,
   .warn = "3:5: unknown field 'foo' (ignored)" },
