@@ -18,7 +18,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "csup.h"
+#include "paths.h"
 #include "monit.h"
 
 #define QUERY_MS	5000

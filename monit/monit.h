@@ -3,7 +3,7 @@
  *
  * A program of its own, so that nothing of curses is linked into the csup
  * client. It asks the daemon over the control socket (the framed JSON of
- * supervisor/proto.c) for the status, the samples and the log paths, sends
+ * supervisor/shared/proto.c) for the status, the samples and the log paths, sends
  * restart/stop/start as any client does, and reads the log files itself.
  *
  * Error convention: 0, or -1 with errno. Nothing prints while curses owns

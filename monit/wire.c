@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "csup.h"
+#include "proto.h"
 #include "monit.h"
 
 int64_t monit_mono_ms(void)

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csup.h"
+#include "paths.h"
+#include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

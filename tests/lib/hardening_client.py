@@ -14,7 +14,7 @@
 
 The holding modes write DIR/ready once every connection is open. Exit 0 on
 success; a message and exit 1 otherwise. Frames: 4-byte big-endian length,
-then a JSON object (supervisor/proto.c).
+then a JSON object (supervisor/shared/proto.c).
 """
 import json
 import os

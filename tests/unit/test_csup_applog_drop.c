@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,8 @@
 
 #include <cmocka.h>
 
-#include "csup.h"
+#include "applog.h"
+
 
 struct step {
 	char			 op;	/* 'o' open, 'a' add, 't' take, 'c' close, 'g' garble */

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "csup.h"
+#include "lifecycle.h"
 
 static const struct lc_policy pol = {
 	.autorestart = true, .max_restarts = 2, .min_uptime_ms = 1000,

@@ -1,6 +1,7 @@
 /* test_csup_proto.c: control frames: length checked first, malformed input refused. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "csup.h"
+#include "proto.h"
 
 static const struct {
 	unsigned char	hdr[4];

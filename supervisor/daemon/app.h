@@ -1,0 +1,135 @@
+/*
+ * app.h: an app of the daemon and its live generation (the daemon core).
+ *
+ * Every app is a struct app holding what the user wants (lc.want_up) apart
+ * from what is (lc.state), and at most one live generation.
+ *
+ * Functions returning int return 0, or -1 with errno set unless their
+ * comment says they fill an error buffer; they do not log, the caller logs
+ * once where it handles the error.
+ */
+#ifndef CSUP_APP_H
+#define CSUP_APP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <ev.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "kill.h"
+#include "lifecycle.h"
+#include "proc.h"
+#include "sample.h"
+#include "watchdog.h"
+
+/* The struct that embeds a watcher, from the watcher's pointer. */
+#define CONTAINER_OF(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+struct daemon;
+struct watch;
+struct ready;
+struct health;
+
+/* The live processes of an app: at most one generation at a time. */
+struct generation {
+	int		 number;
+	pid_t		 pid;
+	pid_t		 pgid;
+	uint64_t	 start_time;	/* field 22 of /proc/PID/stat */
+	int64_t		 started_ms;	/* wall clock */
+	bool		 adopted;	/* not our child: watched through a pidfd */
+	bool		 main_gone;
+	int		 exec_fd;	/* CLOEXEC pipe: EOF = exec succeeded */
+	ev_io		 exec_io;
+	int		 pidfd;
+	ev_io		 pidfd_io;
+	pid_t		 logger;
+	char		 cgroup[PATH_MAX];	/* "": fallback mode */
+	char		 tag[PROC_TAG_MAX];	/* CSUP_APP value */
+	struct proc_set	 known;		/* fallback: members seen so far */
+	struct killer	 killer;	/* stop.c */
+};
+
+struct figures {
+	int		 procs;
+	int64_t		 rss;
+	double		 cpu;		/* percent of one CPU, over the last period */
+	int		 gen;		/* generation sampled, 0: none yet */
+};
+
+struct app {
+	TAILQ_ENTRY(app) entry;
+	struct daemon	*d;
+	struct app_config cfg;
+	char	       **client_env;	/* NULL-terminated, owned */
+	struct lc	 lc;
+	struct lc_policy pol;
+	bool		 live;		/* gen holds a running generation */
+	struct generation gen;
+	int		 gen_count;	/* number of the last generation */
+	int		 online_gen;	/* last generation that reached online */
+	int		 fail_gen;	/* last generation that failed to start */
+	char		 fail_msg[512];
+	json_t		*last_exit;	/* {"code":N}, {"signal":"SIGKILL"} or NULL */
+	bool		 delete_pending;
+	char		*source;	/* realpath of the ecosystem file, or NULL */
+	ev_timer	 restart_timer;
+	ev_timer	 cron_timer;
+	int64_t		 stop_started_ms;
+	struct figures	 fig;
+	struct sample_app smp;		/* sample.c: per-pid CPU accounting */
+	struct watchdog	 wd;		/* issue 6: limits and anomaly */
+	double		 cpu_seconds;	/* cumulated, csup_app_cpu_seconds_total */
+	struct watch	*watch;		/* probe.c: while it should run, with watch */
+	struct ready	*ready;		/* probe.c: this generation's NOTIFY_SOCKET */
+	struct health	*health;	/* probe.c */
+	bool		 not_ready;	/* killed at listen_timeout: the exit is unstable */
+};
+TAILQ_HEAD(app_list_head, app);
+
+/* app.c: applies lifecycle actions; every state change goes through it. */
+struct app	*app_new(struct daemon *d, struct app_config *cfg, char **env);
+void		 app_free(struct app *a);
+struct app	*app_find(struct daemon *d, const char *name);
+void		 app_event(struct app *a, enum app_event ev);
+void		 app_exec_result(struct app *a, int err);
+void		 app_main_exited(struct app *a, bool have_status, int status);
+void		 app_generation_gone(struct app *a);
+void		 app_cron_arm(struct app *a);
+void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* spawn.c */
+/* Forks the logger and the app (own session); -1 with a message in err. */
+int	 spawn_generation(struct app *a, char *err, size_t errlen);
+/* The main process died: settle what exec said (launching -> online or failed). */
+void	 spawn_exec_settle(struct app *a);
+
+/* probe.c: watch, readiness and health checks on the lifecycle. */
+int	 probe_spawn(struct app *a, int gen, char *env, size_t envlen);
+bool	 probe_exec_ok(struct app *a);
+void	 probe_state(struct app *a, enum app_state before);
+void	 probe_generation_gone(struct app *a);
+void	 probe_free(struct app *a);
+void	 probe_json(struct app *a, json_t *o);
+
+/* stop.c: stop = kill_signal, SIGKILL to the group at kill_timeout. */
+void	 stop_generation(struct app *a);
+void	 stop_check(struct app *a);
+void	 stop_cancel(struct app *a);
+void	 stop_after_crash(struct app *a);
+
+/* guard.c: the guarantee's glue (proc.h, cgroup.h, kill.h). */
+void	 guard_target(struct app *a, struct kill_target *t);
+void	 guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
+	    pid_t pgid, uint64_t start_time);
+void	 guard_adopted(struct app *a);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * daemon.c: `csup daemon [--foreground]`. main reads as the setup
+ * checklist: home, detach, lock, log, subreaper, loop, store, recovery,
+ * socket, run. SIGTERM and SIGINT mean `csup kill`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "env.h"
+#include "health.h"
+#include "log.h"
+#include "store.h"
+
+#define LOCK_WAIT_MS		10000
+#define LOGGER_GRACE_S		2.0
+
+/*
+ * Whatever started us (a shell, a test harness, a client) may have left
+ * fds open, signals ignored or blocked: none of it is ours to keep.
+ */
+static void clean_slate(void)
+{
+	sigset_t none;
+
+	close_range(3, ~0U, 0);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int detach(void)
+{
+	pid_t pid;
+	int null;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	dup2(null, 0);
+	dup2(null, 1);
+	close(null);
+	return 0;
+}
+
+static bool daemon_answers(const char *sock)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd == -1)
+		return false;
+	if (strlen(sock) >= sizeof(sun.sun_path)) {
+		close(fd);
+		return false;
+	}
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * 1: locked; 0: another daemon serves this home. A daemon on its way out
+ * still holds the lock for a moment: wait for it rather than give up.
+ */
+static int take_lock(struct daemon *d)
+{
+	struct timespec step = { 0, 20 * 1000000 };
+	int waited;
+
+	d->lock_fd = open(d->paths.pid, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lock_fd == -1)
+		return -1;
+	for (waited = 0; flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1; waited += 20) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (daemon_answers(d->paths.sock) || waited >= LOCK_WAIT_MS)
+			return 0;
+		nanosleep(&step, NULL);
+	}
+	return 1;
+}
+
+/* After detaching: the pid that holds the lock is ours now. */
+static int write_pid(struct daemon *d)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(d->lock_fd, 0) == -1 || pwrite(d->lock_fd, buf, strlen(buf), 0) == -1)
+		return -1;
+	return 0;
+}
+
+static int open_log(struct daemon *d)
+{
+	int fd = open(d->paths.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		return -1;
+	log_init("csup", fd, getenv("CSUP_DEBUG") != NULL);
+	return 0;
+}
+
+/*
+ * Before detaching, while stderr is still the client's: every reason not
+ * to start is one line there (and in csup.log once it is open), exit 1.
+ */
+static void __attribute__((format(printf, 1, 2), noreturn))
+refuse(const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "csup: %s\n", msg);
+	if (log_fd() != STDERR_FILENO)
+		log_warnx("%s", msg);
+	exit(CSUP_EXIT_FAIL);
+}
+
+/* 1: go on as the daemon of this home; 0: another daemon serves it. */
+static int prepare(struct daemon *d, bool fg)
+{
+	const char *home = getenv("CSUP_HOME");
+	char err[PATH_MAX + 128];
+	int rc;
+
+	if (paths_init(&d->paths, true) == -1)
+		refuse("cannot create the home %s: %s", home && *home ? home :
+		    "$HOME/.csup", strerror(errno));
+	if (paths_check_home(&d->paths, err, sizeof(err)) == -1)
+		refuse("%s", err);
+	/* flock belongs to the open file: it stays with us through detach(). */
+	if ((rc = take_lock(d)) == -1)
+		refuse("cannot lock %s: %s", d->paths.pid, strerror(errno));
+	if (rc == 0)
+		return 0;
+	if (open_log(d) == -1)
+		refuse("cannot open %s: %s", d->paths.log, strerror(errno));
+	if (store_check(d->paths.db, err, sizeof(err)) == -1)
+		refuse("%s is not a usable database (%s); move it aside to start "
+		    "with an empty state", d->paths.db, err);
+	if (!fg && detach() == -1)
+		fatal("cannot detach");
+	if (write_pid(d) == -1)
+		fatal("write %s", d->paths.pid);
+	/* Detached, stderr (sanitizer reports, loggers' complaints) lands in the log. */
+	if (!fg && dup2(log_fd(), 2) == -1)
+		fatal("dup2");
+	return 1;
+}
+
+void daemon_logger_add(struct daemon *d, pid_t pid)
+{
+	struct logger_pid *l = malloc(sizeof(*l));
+
+	if (l == NULL)
+		return;	/* only the shutdown grace period forgets about it */
+	l->pid = pid;
+	l->next = d->loggers;
+	d->loggers = l;
+}
+
+static bool logger_reaped(struct daemon *d, pid_t pid)
+{
+	for (struct logger_pid **p = &d->loggers; *p; p = &(*p)->next) {
+		if ((*p)->pid == pid) {
+			struct logger_pid *l = *p;
+
+			*p = l->next;
+			free(l);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The one ev_child of the daemon: every child, ours or inherited, lands here. */
+static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct daemon *d = CONTAINER_OF(w, struct daemon, reaper);
+	struct app *a, *next;
+
+	for (a = TAILQ_FIRST(&d->apps); a; a = TAILQ_NEXT(a, entry)) {
+		if (a->live && !a->gen.adopted && !a->gen.main_gone && a->gen.pid == w->rpid) {
+			app_main_exited(a, true, w->rstatus);
+			break;
+		}
+	}
+	if (a == NULL && logger_reaped(d, w->rpid)) {
+		daemon_shutdown_poke(d);
+		return;
+	}
+	/* An orphan of some group may have been the last member. */
+	for (a = TAILQ_FIRST(&d->apps); a; a = next) {
+		next = TAILQ_NEXT(a, entry);
+		if (a->lc.state == ST_STOPPING)
+			stop_check(a);
+	}
+}
+
+static void finish(struct daemon *d)
+{
+	if (d->exiting)
+		return;
+	d->exiting = true;
+	ev_timer_stop(d->loop, &d->shutdown_timer);
+	if (store_set_clean(d->store, true) == -1)
+		log_warnx("cannot record the clean shutdown");
+	/* Gone from the file system before anyone hears we are done. */
+	if (d->listen_fd >= 0) {
+		ev_io_stop(d->loop, &d->listen_io);
+		close(d->listen_fd);
+		d->listen_fd = -1;
+		unlink(d->paths.sock);
+	}
+	log_info("daemon %d exits", (int)getpid());
+	ctl_kill_replies(d);
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void shutdown_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = CONTAINER_OF(w, struct daemon, shutdown_timer);
+
+	log_warnx("loggers still running after %.0f s; leaving them", LOGGER_GRACE_S);
+	finish(d);
+}
+
+void daemon_shutdown_poke(struct daemon *d)
+{
+	struct app *a;
+
+	if (!d->shutting_down || d->exiting)
+		return;
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (a->live)
+			return;
+	if (d->loggers == NULL) {
+		finish(d);
+		return;
+	}
+	/* Loggers see EOF once their app is gone; give them a moment to drain. */
+	if (!ev_is_active(&d->shutdown_timer)) {
+		ev_timer_init(&d->shutdown_timer, shutdown_timer_cb, LOGGER_GRACE_S, 0.);
+		ev_timer_start(d->loop, &d->shutdown_timer);
+	}
+}
+
+void daemon_shutdown(struct daemon *d)
+{
+	const char **names;
+	struct app *a, *next;
+	size_t n = 0;
+
+	if (d->shutting_down) {
+		daemon_shutdown_poke(d);
+		return;
+	}
+	TAILQ_FOREACH(a, &d->apps, entry)
+		n++;
+	if ((names = calloc(n + 1, sizeof(*names))) != NULL) {
+		n = 0;
+		TAILQ_FOREACH(a, &d->apps, entry)
+			if (a->lc.want_up)
+				names[n++] = a->cfg.name;
+		if (store_save_set(d->store, names, n) == -1)
+			log_warnx("cannot save the apps to resurrect");
+		free(names);
+	}
+	log_info("shutting down: stopping every app");
+	d->shutting_down = true;
+	for (a = TAILQ_FIRST(&d->apps); a; a = next) {
+		next = TAILQ_NEXT(a, entry);
+		app_event(a, AE_STOP);
+	}
+	daemon_shutdown_poke(d);
+}
+
+static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->signum == SIGTERM ? CONTAINER_OF(w, struct daemon, sigterm) :
+	    CONTAINER_OF(w, struct daemon, sigint);
+
+	log_info("signal %d: shutting down", w->signum);
+	daemon_shutdown(d);
+}
+
+static void pidfd_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct generation *g = CONTAINER_OF(w, struct generation, pidfd_io);
+
+	ev_io_stop(loop, w);
+	app_main_exited(CONTAINER_OF(g, struct app, gen), false, 0);
+}
+
+/* A generation of a dead predecessor whose main process still runs. */
+static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
+{
+	struct generation *g = &a->gen;
+	struct proc_info st;
+	int fd;
+
+	if (proc_read(sg->pid, &st) == -1 || st.start_time != sg->start_time ||
+	    st.state == 'Z')
+		return false;
+	if ((fd = pidfd_open(sg->pid, 0)) == -1) {
+		/* Alive but not watchable: end it rather than ever run it twice. */
+		log_warn("%s: pidfd_open %d; ending that generation", a->cfg.name, (int)sg->pid);
+		kill(-sg->pgid, SIGKILL);
+		kill(sg->pid, SIGKILL);
+		return false;
+	}
+	memset(g, 0, sizeof(*g));
+	g->number = sg->number;
+	g->pid = sg->pid;
+	g->pgid = sg->pgid;
+	g->start_time = sg->start_time;
+	g->started_ms = sg->started_ms;
+	g->adopted = true;
+	g->exec_fd = -1;
+	g->pidfd = fd;
+	ev_io_init(&g->pidfd_io, pidfd_cb, fd, EV_READ);
+	ev_io_start(d->loop, &g->pidfd_io);
+	a->live = true;
+	a->gen_count = a->online_gen = sg->number;
+	a->lc.state = ST_ONLINE;
+	a->lc.spawned_once = true;
+	guard_adopted(a);
+	/* Online now: watch, health and cron as for a generation we started. */
+	probe_state(a, ST_LAUNCHING);
+	app_cron_arm(a);
+	app_record_event(a, "adopted", "pid %d of generation %d", (int)sg->pid, sg->number);
+	return true;
+}
+
+static int recover_one(void *arg, const struct store_app_row *row)
+{
+	struct daemon *d = arg;
+	struct app_config cfg;
+	struct store_gen sg;
+	struct app *a;
+	char err[256];
+	char **env;
+	size_t i;
+	json_t *v;
+
+	if (config_app_from_json(row->cfg, &cfg, err, sizeof(err)) == -1) {
+		log_warnx("%s: cannot restore: %s", row->name, err);
+		return 0;
+	}
+	if (!config_name_valid(cfg.name)) {
+		log_warnx("stored app with an invalid name: not restored");
+		config_app_free(&cfg);
+		return 0;
+	}
+	env = calloc(json_array_size(row->env) + 1, sizeof(*env));
+	json_array_foreach(row->env, i, v)
+		if (env)
+			env[i] = strdup(json_string_value(v) ? json_string_value(v) : "");
+	if ((a = app_new(d, &cfg, env)) == NULL) {
+		config_app_free(&cfg);
+		csup_env_free(env);
+		return 0;
+	}
+	a->source = row->source ? strdup(row->source) : NULL;
+	a->lc.restarts = row->restarts;
+	a->lc.spawned_once = row->restarts > 0;
+	a->lc.want_up = row->want_up;
+	if (store_live_generation(d->store, row->name, &sg) == 0) {
+		if (!adopt(d, a, &sg)) {
+			guard_dead_generation(d, a, sg.number, sg.pid, sg.pgid, sg.start_time);
+			store_end_generation(d->store, row->name, sg.number, csup_now_ms(), NULL);
+			a->gen_count = sg.number;
+			a->lc.spawned_once = true;
+		}
+	}
+	if (a->live && !row->want_up)
+		app_event(a, AE_STOP);
+	else if (!a->live && row->want_up) {
+		app_record_event(a, "restored", "was wanted up when the previous daemon died");
+		app_event(a, AE_START);
+	}
+	return 0;
+}
+
+static int recover(struct daemon *d)
+{
+	bool clean;
+
+	if (store_get_clean(d->store, &clean) == -1)
+		return -1;
+	if (clean) {
+		/* After `csup kill`, only `resurrect` (the saved set) brings apps back. */
+		if (store_forget_apps(d->store) == -1)
+			return -1;
+	} else {
+		if (store_save_wanted(d->store) == -1 ||
+		    store_each_app(d->store, false, recover_one, d) == -1)
+			return -1;
+	}
+	return store_set_clean(d->store, false);
+}
+
+static void setup_loop(struct daemon *d)
+{
+	const char *ms = getenv("CSUP_SAMPLE_MS");
+
+	d->sample_ms = ms && atoll(ms) > 0 ? atoll(ms) : 2000;
+	d->loop = ev_default_loop(EVFLAG_AUTO);
+	ev_child_init(&d->reaper, reaper_cb, 0, 0);
+	ev_child_start(d->loop, &d->reaper);
+	ev_signal_init(&d->sigterm, signal_cb, SIGTERM);
+	ev_signal_init(&d->sigint, signal_cb, SIGINT);
+	ev_signal_start(d->loop, &d->sigterm);
+	ev_signal_start(d->loop, &d->sigint);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+}
+
+static void teardown(struct daemon *d)
+{
+	struct logger_pid *l;
+
+	monitor_stop(d);
+	orphan_timer_stop(d);
+	ctl_close_all(d);
+	while (!TAILQ_EMPTY(&d->apps))
+		app_free(TAILQ_FIRST(&d->apps));
+	while ((l = d->loggers) != NULL) {
+		d->loggers = l->next;
+		free(l);
+	}
+	ev_timer_stop(d->loop, &d->sample_timer);
+	store_close(d->store);
+	if (d->cg.usable)
+		(void)rmdir(d->cg.path);	/* fails while an app still runs */
+	ev_loop_destroy(d->loop);
+	close(d->lock_fd);
+}
+
+int daemon_main(int argc, char **argv)
+{
+	bool fg = argc > 1 && strcmp(argv[1], "--foreground") == 0;
+	struct daemon d = { .lock_fd = -1, .listen_fd = -1 };
+	ssize_t n;
+
+	TAILQ_INIT(&d.apps);
+	TAILQ_INIT(&d.conns);
+	TAILQ_INIT(&d.waiters);
+	if (argc > 2 || (argc == 2 && !fg)) {
+		fprintf(stderr, "usage: csup daemon [--foreground]\n");
+		return CSUP_EXIT_USAGE;
+	}
+	clean_slate();
+	if (prepare(&d, fg) == 0)
+		return 0;	/* another daemon serves this home */
+	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)
+		fatal("readlink /proc/self/exe");
+	d.exe[n] = '\0';
+	/* Started from inside an app, we must not pass its tag on to loggers. */
+	unsetenv(PROC_TAG_VAR);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("PR_SET_CHILD_SUBREAPER");
+	if (cgroup_base_init(&d.cg, d.paths.id) == -1)
+		log_info("cgroups not used: %s", d.cg.reason);
+	if (health_global_init() == -1)
+		fatalx("cannot initialise libcurl");
+	setup_loop(&d);
+	if (store_open(d.paths.db, &d.store) == -1)
+		fatalx("cannot open %s", d.paths.db);
+	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d.paths.home, d.paths.id);
+	if (recover(&d) == -1)
+		log_warnx("recovery from the store failed");
+	(void)orphan_scan(&d);
+	figures_timer_update(&d);	/* adopted generations are sampled too */
+	if (ctl_listen(&d) == -1)
+		fatal("listen on %s", d.paths.sock);
+	monitor_start(&d);
+	orphan_timer_start(&d);
+	ev_run(d.loop, 0);
+	teardown(&d);
+	health_global_cleanup();
+	return 0;
+}

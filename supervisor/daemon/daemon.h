@@ -1,0 +1,83 @@
+/*
+ * daemon.h: the daemon context, created in daemon_main() and passed
+ * explicitly, and the parts of the daemon that work on all apps.
+ */
+#ifndef CSUP_DAEMON_H
+#define CSUP_DAEMON_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <ev.h>
+
+#include "alert.h"
+#include "app.h"
+#include "cgroup.h"
+#include "http.h"
+#include "metrics.h"
+#include "paths.h"
+
+struct conn;
+struct waiter;
+TAILQ_HEAD(conn_head, conn);
+TAILQ_HEAD(waiter_head, waiter);
+
+struct logger_pid {
+	pid_t			 pid;
+	struct logger_pid	*next;
+};
+
+struct daemon {
+	struct ev_loop		*loop;
+	struct paths		 paths;
+	struct store		*store;
+	struct app_list_head	 apps;
+	struct conn_head	 conns;
+	struct waiter_head	 waiters;
+	int			 lock_fd;
+	int			 listen_fd;
+	ev_io			 listen_io;
+	ev_signal		 sigterm, sigint;
+	ev_child		 reaper;
+	ev_timer		 sample_timer;
+	ev_timer		 shutdown_timer;
+	ev_timer		 orphan_timer;	/* orphan.c */
+	int64_t			 sample_ms;
+	int64_t			 last_scan_ms;
+	unsigned		 sample_ticks;
+	struct logger_pid	*loggers;
+	bool			 shutting_down;
+	bool			 exiting;
+	char			 exe[PATH_MAX];	/* this binary, for loggers */
+	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
+	struct http_server	*http;
+	struct alert_ctx	*alerts;
+	struct metrics_counters	 counters;
+};
+
+/* orphan.c: end what carries this home's tag and no live generation owns. */
+/* One scan now; returns the number of processes killed. */
+int	 orphan_scan(struct daemon *d);
+/* Every $CSUP_ORPHAN_SCAN_MS (default 60 s) while the daemon runs. */
+void	 orphan_timer_start(struct daemon *d);
+void	 orphan_timer_stop(struct daemon *d);
+
+/* figures.c: per-app figures through sample.c, every sample period. */
+void	 figures_refresh(struct daemon *d);
+void	 figures_timer_update(struct daemon *d);
+/* monitor.c: glue of issue 6 */
+void	 monitor_start(struct daemon *d);
+void	 monitor_stop(struct daemon *d);
+void	 monitor_after_sample(struct daemon *d);
+void	 monitor_alert(struct app *a, const char *event, const char *detail);
+
+/* daemon.c */
+int	 daemon_main(int argc, char **argv);
+void	 daemon_shutdown(struct daemon *d);
+void	 daemon_shutdown_poke(struct daemon *d);
+void	 daemon_logger_add(struct daemon *d, pid_t pid);
+
+#endif

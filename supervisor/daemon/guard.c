@@ -1,0 +1,87 @@
+/* guard.c: the guarantee's glue: a generation's names, its stop target, recovery. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* The tag and (in cgroup mode, if the directory exists or will) the cgroup. */
+static void gen_names(struct daemon *d, struct app *a, int number,
+    struct generation *g, bool must_exist)
+{
+	if (proc_tag_format(g->tag, sizeof(g->tag), d->paths.id, a->cfg.name, number) == -1)
+		g->tag[0] = '\0';
+	if (!d->cg.usable || cgroup_gen_path(&d->cg, a->cfg.name, number, g->cgroup,
+	    sizeof(g->cgroup)) == -1 ||
+	    (must_exist && cgroup_populated(g->cgroup) == -1))
+		g->cgroup[0] = '\0';
+}
+
+void guard_target(struct app *a, struct kill_target *t)
+{
+	struct generation *g = &a->gen;
+
+	memset(t, 0, sizeof(*t));
+	t->main_pid = g->pid;
+	t->main_start = g->start_time;
+	t->main_exited = g->main_gone;
+	t->cgroup = g->cgroup[0] ? g->cgroup : NULL;
+	t->pgid = t->sid = g->pgid;
+	t->tag = g->tag[0] ? g->tag : NULL;
+	t->known = &g->known;
+	t->sig = a->cfg.kill_signal;
+	t->mode = a->cfg.kill_mode;
+	t->timeout_ms = a->cfg.kill_timeout_ms;
+}
+
+/* The known set of a fallback generation, from one /proc snapshot. */
+static void refresh_known(struct generation *g)
+{
+	struct proc_gen pg = { g->pid, g->start_time, g->pgid, g->pgid,
+	    g->tag[0] ? g->tag : NULL };
+	struct proc_table t;
+
+	if (proc_table_load(&t, 1) == -1)
+		return;
+	(void)proc_select(&t, &pg, &g->known);
+	proc_table_free(&t);
+}
+
+void guard_adopted(struct app *a)
+{
+	struct generation *g = &a->gen;
+
+	gen_names(a->d, a, g->number, g, true);
+	memset(&g->known, 0, sizeof(g->known));
+	memset(&g->killer, 0, sizeof(g->killer));
+	proc_set_add(&g->known, g->pid, g->start_time);
+	if (g->cgroup[0] == '\0')
+		refresh_known(g);
+}
+
+void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
+    pid_t pgid, uint64_t start_time)
+{
+	struct generation g;
+	struct kill_result r;
+	struct kill_target t = { 0 };
+
+	memset(&g, 0, sizeof(g));
+	gen_names(d, a, number, &g, true);
+	t.main_pid = pid;
+	t.main_start = start_time;
+	t.main_exited = 1;
+	t.cgroup = g.cgroup[0] ? g.cgroup : NULL;
+	t.pgid = t.sid = pgid;
+	t.tag = g.tag[0] ? g.tag : NULL;
+	if (kill_sweep(&t, 2000, &r) == -1)
+		log_warn("%s: ending generation %d", a->cfg.name, number);
+	if (t.cgroup)
+		cgroup_remove(t.cgroup);
+	d->counters.orphans_killed += (uint64_t)(r.killed > 0 ? r.killed : 0);
+	if (r.killed > 0)
+		app_record_event(a, "orphans", "orphans killed %d: generation %d died while "
+		    "no daemon watched", r.killed, number);
+}

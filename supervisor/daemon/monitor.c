@@ -1,0 +1,101 @@
+/* monitor.c (proposal, issue 6): glue between the daemon and sample/watchdog/alert/http. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applog.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "log.h"
+#include "store.h"
+
+static json_t *cb_apps(void *arg)
+{
+	return cmd_status_array(arg);
+}
+
+static json_t *cb_app(void *arg, const char *name)
+{
+	struct app *a = app_find(arg, name);
+
+	return a ? cmd_app_json(a, true) : NULL;
+}
+
+static json_t *cb_samples(void *arg, const char *name, int64_t since)
+{
+	struct daemon *d = arg;
+
+	return app_find(d, name) ? store_samples(d->store, name, since) : NULL;
+}
+
+static void cb_counters(void *arg, struct metrics_counters *c)
+{
+	*c = ((struct daemon *)arg)->counters;
+}
+
+void monitor_start(struct daemon *d)
+{
+	struct http_callbacks cb = { cb_apps, cb_app, cb_samples, cb_counters, d };
+	struct alert_options ao = { 0, 0, log_fd(), NULL, NULL };
+	const char *spec = getenv("CSUP_HTTP");
+
+	if ((d->alerts = alert_new(d->loop, &ao)) == NULL)
+		log_warn("alerts");
+	if (http_start(d->loop, spec, &cb, &d->http) == -1)
+		log_warn("HTTP on %s: not served", spec && *spec ? spec : HTTP_DEFAULT_ADDR);
+	else if (d->http != NULL)
+		log_info("HTTP on port %d", http_port(d->http));
+}
+
+void monitor_stop(struct daemon *d)
+{
+	http_stop(d->http);
+	d->http = NULL;
+	alert_free(d->alerts);
+	d->alerts = NULL;
+}
+
+void monitor_alert(struct app *a, const char *event, const char *detail)
+{
+	if (a->cfg.alert != NULL && a->d->alerts != NULL)
+		alert_fire(a->d->alerts, a->cfg.name, a->cfg.alert, event, detail);
+}
+
+/* Lines the app's logger could not write since the last report (CONTRACT Logs). */
+static void dropped_lines(struct app *a)
+{
+	char path[PATH_MAX];
+	unsigned long long n;
+	int err;
+
+	paths_app_dropfile(&a->d->paths, a->cfg.name, path, sizeof(path));
+	if (applog_drop_take(path, &n, &err) == -1)
+		log_warn("%s: %s", a->cfg.name, path);
+	else if (n > 0)
+		app_record_event(a, "logs", "%llu lines dropped: cannot write the log (%s)",
+		    n, err ? strerror(err) : "write error");
+}
+
+void monitor_after_sample(struct daemon *d)
+{
+	struct watchdog_limits lim;
+	struct watchdog_event ev;
+	struct app *a, *next;
+
+	for (a = TAILQ_FIRST(&d->apps); a != NULL; a = next) {
+		next = TAILQ_NEXT(a, entry);
+		dropped_lines(a);
+		if (!a->live)
+			continue;
+		lim = (struct watchdog_limits){ a->cfg.max_processes, a->cfg.max_memory_restart, 0 };
+		if (watchdog_feed(&a->wd, &lim, (uint64_t)a->gen_count, a->fig.procs,
+		    a->fig.rss, &ev) == WATCHDOG_OK)
+			continue;
+		app_record_event(a, watchdog_kind(ev.verdict), "%s", ev.detail);
+		monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
+		if (ev.restart) {
+			d->counters.leak_restarts++;
+			app_event(a, AE_RESTART);
+		}
+	}
+}

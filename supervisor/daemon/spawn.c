@@ -1,0 +1,345 @@
+/*
+ * spawn.c: one generation of an app = a logger process and the app's main
+ * process, each in its own session. Everything that can fail is checked
+ * before fork(); what can only fail in the child (chdir, execve) comes
+ * back through a close-on-exec pipe: EOF means the program was executed.
+ * The daemon keeps no end of the log pipes: the logger holds the read
+ * ends, the app the write ends, so logs flow while the daemon is away.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applog.h"
+#include "clock.h"
+#include "daemon.h"
+#include "env.h"
+#include "log.h"
+#include "resolve.h"
+#include "store.h"
+
+struct child_err {
+	int	stage;		/* 0 chdir, 1 execve */
+	int	err;
+};
+
+/* envp: the client's environment, then the app's env, then the tags. */
+static int env_put(char ***envp, size_t *n, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+	char **v, *dup;
+
+	if ((dup = strdup(kv)) == NULL)
+		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		if (strncmp((*envp)[i], kv, klen) == 0 && (*envp)[i][klen] == '=') {
+			free((*envp)[i]);
+			(*envp)[i] = dup;
+			return 0;
+		}
+	}
+	if ((v = realloc(*envp, (*n + 2) * sizeof(*v))) == NULL) {
+		free(dup);
+		return -1;
+	}
+	v[(*n)++] = dup;
+	v[*n] = NULL;
+	*envp = v;
+	return 0;
+}
+
+static char **build_env(struct app *a, int gen, const char *notify)
+{
+	char **env = NULL, buf[PATH_MAX + 256];
+	size_t n = 0;
+	int rc = 0;
+
+	if ((env = calloc(1, sizeof(*env))) == NULL)
+		return NULL;
+	for (char **e = a->client_env; e && *e && rc == 0; e++)
+		rc = env_put(&env, &n, *e);
+	for (char **e = a->cfg.env; e && *e && rc == 0; e++)
+		rc = env_put(&env, &n, *e);
+	if (rc == 0 && a->cfg.instances > 1 && a->cfg.instance_var) {
+		snprintf(buf, sizeof(buf), "%s=%d", a->cfg.instance_var, a->cfg.instance);
+		rc = env_put(&env, &n, buf);
+	}
+	snprintf(buf, sizeof(buf), "CSUP_APP=%s:%s:%d", a->d->paths.id, a->cfg.name, gen);
+	if (rc == 0)
+		rc = env_put(&env, &n, buf);
+	snprintf(buf, sizeof(buf), "CSUP_HOME=%s", a->d->paths.home);
+	if (rc == 0)
+		rc = env_put(&env, &n, buf);
+	if (rc == 0 && notify[0] != '\0')
+		rc = env_put(&env, &n, notify);
+	if (rc == -1) {
+		csup_env_free(env);
+		return NULL;
+	}
+	return env;
+}
+
+/*
+ * The kernel's struct sigaction (the generic layout of x86_64 and aarch64):
+ * glibc's wrapper refuses the two real-time signals it keeps for itself (32
+ * and 33), yet a process may inherit them ignored, and ignored signals
+ * survive exec. The app must start with every disposition at default.
+ */
+struct kernel_sigaction {
+	void		(*handler)(int);
+	unsigned long	  flags;
+	void		(*restorer)(void);
+	unsigned long	  mask;
+};
+
+static void child_reset_signals(void)
+{
+	struct kernel_sigaction dfl = { .handler = SIG_DFL };
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		if (signal(s, SIG_DFL) == SIG_ERR && s != SIGKILL && s != SIGSTOP)
+			syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void child_fail(int fd, int stage, int err)
+{
+	struct child_err ce = { stage, err };
+
+	while (write(fd, &ce, sizeof(ce)) == -1 && errno == EINTR)
+		;
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* In the child: never returns. */
+static void exec_app(struct app *a, const char *path, char **env, int out, int err,
+    int status, int cgfd)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	/* Into the generation's cgroup before anything else can fork. */
+	if (cgfd != -1 && cgroup_enter(cgfd) == -1)
+		child_fail(status, 1, errno);
+	if (setsid() == -1)
+		child_fail(status, 1, errno);
+	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+		child_fail(status, 1, errno);
+	child_reset_signals();
+	/* Nothing of the daemon's survives exec: status is close-on-exec too. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+		child_fail(status, 1, errno);
+	if (chdir(a->cfg.cwd) == -1)
+		child_fail(status, 0, errno);
+	execve(path, a->cfg.exec_argv, env);
+	child_fail(status, 1, errno);
+}
+
+/* csup-logger, from the directory of the daemon's own executable. */
+static int logger_path(const struct app *a, char *buf, size_t len, char *err, size_t errlen)
+{
+	const char *slash = strrchr(a->d->exe, '/');
+
+	if (slash == NULL || snprintf(buf, len, "%.*s/%s", (int)(slash - a->d->exe),
+	    a->d->exe, APPLOG_PROGRAM) >= (int)len) {
+		snprintf(err, errlen, "app '%s': cannot spawn: no directory for %s in '%s'",
+		    a->cfg.name, APPLOG_PROGRAM, a->d->exe);
+		return -1;
+	}
+	if (access(buf, X_OK) == -1) {
+		snprintf(err, errlen, "app '%s': cannot spawn: logger %s: %s",
+		    a->cfg.name, buf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* In the child: never returns. fds in[0] and in[1] become 3 and 4. */
+static void exec_logger(struct app *a, const char *exe, const int in[2])
+{
+	char out[PATH_MAX], err[PATH_MAX], drop[PATH_MAX], size[32], files[32];
+	const char *combined = a->cfg.log_file ? a->cfg.log_file : "";
+	const char *datefmt = a->cfg.log_date_format ? a->cfg.log_date_format : "";
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
+	paths_app_dropfile(&a->d->paths, a->cfg.name, drop, sizeof(drop));
+	snprintf(size, sizeof(size), "%lld", (long long)a->cfg.log_max_size);
+	snprintf(files, sizeof(files), "%d", a->cfg.log_max_files);
+	setsid();
+	child_reset_signals();
+	if (null == -1 || dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
+	    dup2(in[0], 3) == -1 || dup2(in[1], 4) == -1)
+		_exit(127);
+	execl(exe, APPLOG_PROGRAM, a->cfg.name, out, err, combined, datefmt,
+	    size, files, drop, (char *)NULL);
+	_exit(127);
+}
+
+static int high_pipe(int p[2])
+{
+	int q[2];
+
+	if (pipe2(q, O_CLOEXEC) == -1)
+		return -1;
+	/* Above 4, so the children's dup2 onto 0-4 never clobbers one. */
+	p[0] = fcntl(q[0], F_DUPFD_CLOEXEC, 10);
+	p[1] = fcntl(q[1], F_DUPFD_CLOEXEC, 10);
+	close(q[0]);
+	close(q[1]);
+	if (p[0] == -1 || p[1] == -1) {
+		if (p[0] >= 0)
+			close(p[0]);
+		if (p[1] >= 0)
+			close(p[1]);
+		return -1;
+	}
+	return 0;
+}
+
+static void close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+/*
+ * What the exec pipe says. final: the child is known to be dead, so no data
+ * now means it was executed (the pipe may still be open in a sibling
+ * forked meanwhile, which would otherwise read as "not yet").
+ */
+static void exec_drain(struct app *a, bool final)
+{
+	struct generation *g = &a->gen;
+	struct child_err ce = { 0, 0 };
+	ssize_t n;
+
+	if (g->exec_fd < 0) {
+		ev_io_stop(a->d->loop, &g->exec_io);
+		return;
+	}
+	do
+		n = read(g->exec_fd, &ce, sizeof(ce));
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EAGAIN && !final)
+		return;
+	ev_io_stop(a->d->loop, &g->exec_io);
+	close(g->exec_fd);
+	g->exec_fd = -1;
+	if (n == (ssize_t)sizeof(ce) && ce.stage == 0) {
+		a->fail_gen = g->number;
+		snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot enter '%s': %s",
+		    a->cfg.name, a->cfg.cwd, strerror(ce.err));
+		app_record_event(a, "failed", "%s", a->fail_msg);
+		app_event(a, AE_FAILED);
+		return;
+	}
+	app_exec_result(a, n == (ssize_t)sizeof(ce) ? (ce.err ? ce.err : EIO) : 0);
+}
+
+static void exec_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct generation *g = CONTAINER_OF(w, struct generation, exec_io);
+
+	exec_drain(CONTAINER_OF(g, struct app, gen), false);
+}
+
+void spawn_exec_settle(struct app *a)
+{
+	exec_drain(a, true);
+}
+
+static int fork_both(struct app *a, const char *path, const char *logexe, char **env,
+    int out[2], int err[2], int status[2], int cgfd, pid_t *logger, pid_t *pid)
+{
+	int in[2] = { out[0], err[0] };
+
+	if ((*logger = fork()) == -1)
+		return -1;
+	if (*logger == 0)
+		exec_logger(a, logexe, in);
+	daemon_logger_add(a->d, *logger);
+	/* Made after the logger's fork: only the app may hold its write end. */
+	if (high_pipe(status) == -1 || (*pid = fork()) == -1)
+		return -1;
+	if (*pid == 0)
+		exec_app(a, path, env, out[1], err[1], status[1], cgfd);
+	return 0;
+}
+
+int spawn_generation(struct app *a, char *err, size_t errlen)
+{
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
+	char path[PATH_MAX], logexe[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
+	struct generation *g = &a->gen;
+	struct proc_info st;
+	pid_t logger = -1, pid = -1;
+	char cg[PATH_MAX] = "";
+	int rc = -1, cgfd = -1;
+
+	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1 ||
+	    logger_path(a, logexe, sizeof(logexe), err, errlen) == -1)
+		return -1;
+	if (a->d->cg.usable && (cgroup_gen_path(&a->d->cg, a->cfg.name, a->gen_count + 1,
+	    cg, sizeof(cg)) == -1 || (cgfd = cgroup_gen_open(cg)) == -1)) {
+		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name, cg);
+		cg[0] = '\0';
+	}
+	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
+	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
+	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
+	    fork_both(a, path, logexe, env, out, errp, status, cgfd, &logger, &pid) == -1) {
+		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
+		    strerror(errno));
+		goto out;
+	}
+	/* The last generation's watchers are done; clear any pending event too. */
+	ev_io_stop(a->d->loop, &g->exec_io);
+	ev_io_stop(a->d->loop, &g->pidfd_io);
+	proc_set_free(&g->known);
+	memset(g, 0, sizeof(*g));
+	g->number = ++a->gen_count;
+	snprintf(g->cgroup, sizeof(g->cgroup), "%s", cg);
+	proc_tag_format(g->tag, sizeof(g->tag), a->d->paths.id, a->cfg.name, g->number);
+	g->pid = g->pgid = pid;
+	g->logger = logger;
+	g->started_ms = csup_now_ms();
+	g->pidfd = -1;
+	g->start_time = proc_read(pid, &st) == 0 ? st.start_time : 0;
+	proc_set_add(&g->known, pid, g->start_time);
+	g->exec_fd = status[0];
+	status[0] = -1;
+	fcntl(g->exec_fd, F_SETFL, O_NONBLOCK);
+	ev_io_init(&g->exec_io, exec_io_cb, g->exec_fd, EV_READ);
+	ev_io_start(a->d->loop, &g->exec_io);
+	a->live = true;
+	/* Written before the app can be reported online (crash recovery). */
+	snprintf(tag, sizeof(tag), "%s:%s:%d", a->d->paths.id, a->cfg.name, g->number);
+	if (store_put_generation(a->d->store, a->cfg.name, &(struct store_gen){
+	    g->number, g->pid, g->pgid, g->start_time, g->started_ms, tag }) == -1)
+		log_warnx("%s: cannot store generation %d", a->cfg.name, g->number);
+	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid, path);
+	rc = 0;
+out:
+	if (cgfd != -1)
+		close(cgfd);
+	if (rc == -1 && cg[0] != '\0')
+		(void)cgroup_remove(cg);
+	close_pair(out);
+	close_pair(errp);
+	close_pair(status);
+	csup_env_free(env);
+	return rc;
+}
