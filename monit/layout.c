@@ -1,7 +1,9 @@
 /*
  * layout.c: where each column of the table goes, pure. When the terminal
- * is too narrow, one step at a time in a fixed order: the name shrinks,
- * sparklines go, then figures go, least needed first. The name stays.
+ * is too narrow, one step at a time in a fixed order: the sparklines go,
+ * then the name shrinks and figures go, least needed first. A name is what
+ * a person looks for: it keeps its length (up to 40) while the figures fit
+ * beside it, and it never goes.
  */
 #include <string.h>
 
@@ -10,7 +12,7 @@
 #define SPARK_MIN	5
 #define SPARK_MAX	24
 #define NAME_MIN	6
-#define NAME_WIDE	24
+#define NAME_WIDE	40
 
 static const int preferred[NCOLS] = {
 	[COL_ID] = 3, [COL_STATE] = 9, [COL_PID] = 7, [COL_UPTIME] = 6,
@@ -24,10 +26,10 @@ static const struct {
 	int	 col;
 	int	 n;
 } steps[] = {
-	{ -1, 16 }, { COL_PROCS_SPARK, 0 }, { COL_MEM_SPARK, 0 }, { -1, 12 },
-	{ COL_CPU_SPARK, 0 }, { COL_PID, 0 }, { -1, NAME_MIN }, { COL_UPTIME, 0 },
-	{ COL_ID, 0 }, { COL_PROCS, 0 }, { COL_RESTARTS, 0 }, { COL_MEM, 0 },
-	{ COL_CPU, 0 }, { COL_STATE, 0 },
+	{ COL_PROCS_SPARK, 0 }, { COL_MEM_SPARK, 0 }, { COL_CPU_SPARK, 0 },
+	{ -1, 24 }, { -1, 16 }, { COL_PID, 0 }, { -1, 12 }, { COL_UPTIME, 0 },
+	{ COL_ID, 0 }, { -1, NAME_MIN }, { COL_PROCS, 0 }, { COL_RESTARTS, 0 },
+	{ COL_MEM, 0 }, { COL_CPU, 0 }, { COL_STATE, 0 },
 };
 
 static int used(const struct layout *l)

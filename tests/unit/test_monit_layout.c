@@ -30,7 +30,9 @@ static const struct {
 	{  80, 12, false, 12, ".xxxxxxxxxxx" },	/* everything fits */
 	{  80, 16, false, 16, ".xxxxxx.xxxx" },	/* procs sparkline first */
 	{  80, 16, true,  16, "xxxxxxx.xxx." },	/* then memory's */
-	{  80, 40, true,  16, "xxxxxxx.xxx." },	/* a long name shrinks to 16 */
+	{  80, 25, true,  25, "xxxxxxx.x.x." },	/* then cpu's, before a name shrinks */
+	{  80, 40, true,  24, "xxxxxxx.x.x." },	/* a long name shrinks to 24 */
+	{ 100, 40, true,  40, "xxxxxxx.xxx." },
 	{  60, 12, true,  12, "xxx.xxx.x.x." },	/* cpu sparkline, then pid */
 	{  40, 12, true,   6, ".xx..x..x.x." },
 	{  20, 12, false,  6, ".xx........." },
