@@ -265,7 +265,8 @@ void draw_screen(struct ui *u, const struct model *m, const struct logtail *t,
 		draw_row(u, &l, 2 + i, &m->rows[u->top + (size_t)i], u->top + (size_t)i == u->sel,
 		    now);
 	if (m->n == 0)
-		put(2, 1, COLS - 1, "no apps: start some with csup start", false);
+		put(2, 1, COLS - 1, u->connected ? "no apps: start some with csup start" :
+		    "no daemon answers: csup ping starts one; q quits", false);
 	if (logs_h > 0)
 		draw_logs(u, t, log_app, 2 + tbl, logs_h);
 	draw_footer(u);

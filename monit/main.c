@@ -104,7 +104,9 @@ static void refresh_data(struct monit *mo)
 	snprintf(keep, sizeof(keep), "%s", selected(mo) ?: "");
 	reply = wire_query(mo->paths.sock, json_pack("{s:s}", "cmd", "status"), QUERY_MS,
 	    err, sizeof(err));
-	mo->u.connected = reply != NULL;
+	/* Without a daemon no figure is true any more: show none. */
+	if (!(mo->u.connected = reply != NULL))
+		model_free(&mo->m);
 	if (reply && model_set_status(&mo->m, json_object_get(reply, "apps")) == 0) {
 		if ((k = model_find(&mo->m, keep)) >= 0)
 			mo->u.sel = (size_t)k;
@@ -297,6 +299,18 @@ static int preflight(struct monit *mo)
 	return 0;
 }
 
+/* The home for the title, ~ for $HOME as a shell writes it. */
+static void show_home(struct monit *mo)
+{
+	const char *home = getenv("HOME"), *p = mo->paths.home;
+	size_t n = home ? strlen(home) : 0;
+
+	if (n > 1 && strncmp(p, home, n) == 0 && p[n] == '/')
+		snprintf(mo->u.home, sizeof(mo->u.home), "~%s", p + n);
+	else
+		snprintf(mo->u.home, sizeof(mo->u.home), "%s", p);
+}
+
 static SCREEN *screen_start(struct monit *mo)
 {
 	SCREEN *scr = newterm(NULL, stdout, stdin);
@@ -337,7 +351,7 @@ int main(int argc, char **argv)
 	mo.u.sample_ms = sample_period();
 	if (preflight(&mo) == -1)
 		return CSUP_EXIT_FAIL;
-	snprintf(mo.u.home, sizeof(mo.u.home), "%s", mo.paths.home);
+	show_home(&mo);
 	if (block_signals(&mo, &set) == -1) {
 		fprintf(stderr, "csup monit: signals: %s\n", strerror(errno));
 		return CSUP_EXIT_FAIL;
