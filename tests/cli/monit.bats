@@ -171,7 +171,16 @@ start_monit() {
 	cmp "$WORK/stty.before" "$WORK/stty.after"
 }
 
-@test "monit: no daemon-less start, no terminal: a clear error" {
+@test "monit: a daemon that goes away leaves no stale rows; q still exits 0" {
+	start_monit ""
+	"$CSUP" kill >/dev/null
+	wait_until 10 pane_has "daemon not answering"
+	run ! pane_has "$BUSY"
+	tmux -L "$TSOCK" send-keys -t monit q
+	monit_exited 0
+}
+
+@test "monit: without a terminal, or with an argument: a clear error" {
 	run "$CSUP_BIN_DIR/csup-monit" </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"csup monit:"* ]]
