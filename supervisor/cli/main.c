@@ -24,6 +24,8 @@ static void usage(FILE *f)
 	    "  check FILE [--json] [--strict] [--env NAME]   (--fields: the field table)\n"
 	    "  startup [--install]                    a systemd unit that resurrects at boot\n"
 	    "  export systemd                         a systemd unit for each app\n"
+	    "  run FILE [--only A,B] [--env NAME] [--json]\n"
+	    "                                         the apps in the foreground (containers)\n"
 	    "  daemon [--foreground]\n"
 	    "  version\n");
 }
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
 		return check_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "daemon") == 0)
 		return daemon_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return run_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "startup") == 0)
 		return startup_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)

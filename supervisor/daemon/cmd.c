@@ -157,6 +157,12 @@ static void start_app(struct daemon *d, struct waiter *w, struct app_config *cfg
 	app_event(a, AE_START);
 }
 
+void cmd_start_app(struct daemon *d, struct waiter *w, struct app_config *cfg,
+    char **env, const char *source)
+{
+	start_app(d, w, cfg, env, source);
+}
+
 static int parse_app(json_t *j, struct app_config *cfg, struct waiter *w)
 {
 	const char *name = json_string_value(json_object_get(j, "name"));

@@ -404,9 +404,13 @@ struct waiter *waiter_new(struct daemon *d, struct conn *c)
 void waiter_add(struct waiter *w, const char *name, const char *op,
     const char *result, const char *error)
 {
-	struct app *a = app_find(w->d, name);
-	json_t *it = json_pack("{s:s,s:s,s:i}", "name", name, "op", op,
-	    "g0", a ? a->gen_count : 0);
+	struct app *a;
+	json_t *it;
+
+	if (w == NULL)
+		return;		/* nobody waits: `csup run` starting its apps */
+	a = app_find(w->d, name);
+	it = json_pack("{s:s,s:s,s:i}", "name", name, "op", op, "g0", a ? a->gen_count : 0);
 
 	if (result)
 		json_object_set_new(it, "result", json_string(result));

@@ -10,6 +10,7 @@
 
 struct daemon;
 struct app;
+struct app_config;
 struct conn;
 struct waiter;
 
@@ -32,5 +33,8 @@ void		 waiters_poke(struct daemon *d);
 void	 cmd_dispatch(struct daemon *d, struct conn *c, json_t *req);
 json_t	*cmd_app_json(struct app *a, bool full);
 json_t	*cmd_status_array(struct daemon *d);
+/* Start one app (takes cfg and env) as `start FILE` does; w may be NULL. */
+void	 cmd_start_app(struct daemon *d, struct waiter *w, struct app_config *cfg,
+	    char **env, const char *source);
 
 #endif

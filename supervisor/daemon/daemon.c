@@ -472,19 +472,26 @@ static void teardown(struct daemon *d)
 int daemon_main(int argc, char **argv)
 {
 	bool fg = argc > 1 && strcmp(argv[1], "--foreground") == 0;
-	struct daemon d = { .lock_fd = -1, .listen_fd = -1 };
+
+	if (argc > 2 || (argc == 2 && !fg)) {
+		fprintf(stderr, "usage: csup daemon [--foreground]\n");
+		return CSUP_EXIT_USAGE;
+	}
+	return daemon_serve(fg, NULL);
+}
+
+/* run: `csup run` (run.c), always in the foreground; NULL: a plain daemon. */
+int daemon_serve(bool fg, struct run *run)
+{
+	struct daemon d = { .lock_fd = -1, .listen_fd = -1, .run = run };
 	ssize_t n;
 
 	TAILQ_INIT(&d.apps);
 	TAILQ_INIT(&d.conns);
 	TAILQ_INIT(&d.waiters);
-	if (argc > 2 || (argc == 2 && !fg)) {
-		fprintf(stderr, "usage: csup daemon [--foreground]\n");
-		return CSUP_EXIT_USAGE;
-	}
 	clean_slate();
-	if (prepare(&d, fg) == 0)
-		return 0;	/* another daemon serves this home */
+	if (prepare(&d, fg || run) == 0)	/* another daemon serves this home */
+		return run ? run_refuse_busy(&d.paths) : 0;
 	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	d.exe[n] = '\0';
@@ -508,8 +515,12 @@ int daemon_main(int argc, char **argv)
 		fatal("listen on %s", d.paths.sock);
 	monitor_start(&d);
 	orphan_timer_start(&d);
+	if (run)
+		run_start(&d);
 	ev_run(d.loop, 0);
+	if (run)
+		run_stop(&d);
 	teardown(&d);
 	health_global_cleanup();
-	return 0;
+	return run ? run_exit_code(run) : 0;
 }

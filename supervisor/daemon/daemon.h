@@ -22,6 +22,7 @@
 
 struct conn;
 struct waiter;
+struct run;
 TAILQ_HEAD(conn_head, conn);
 TAILQ_HEAD(waiter_head, waiter);
 
@@ -56,6 +57,7 @@ struct daemon {
 	struct http_server	*http;
 	struct alert_ctx	*alerts;
 	struct metrics_counters	 counters;
+	struct run		*run;		/* `csup run` (run.c), else NULL */
 };
 
 /* orphan.c: end what carries this home's tag and no live generation owns. */
@@ -76,8 +78,23 @@ void	 monitor_alert(struct app *a, const char *event, const char *detail);
 
 /* daemon.c */
 int	 daemon_main(int argc, char **argv);
+/* The daemon; run: `csup run` (run.c), always in the foreground. Exit code. */
+int	 daemon_serve(bool fg, struct run *run);
 void	 daemon_shutdown(struct daemon *d);
 void	 daemon_shutdown_poke(struct daemon *d);
 void	 daemon_logger_add(struct daemon *d, pid_t pid);
+
+/* run.c: `csup run FILE`, the daemon in the foreground for containers. */
+int	 run_main(int argc, char **argv);
+/* Called by daemon_serve() around its loop. */
+void	 run_start(struct daemon *d);
+void	 run_stop(struct daemon *d);
+int	 run_exit_code(const struct run *r);
+int	 run_refuse_busy(const struct paths *p);
+/* The logger's MIRROR argument: "" (NULL run), "text" or "json". */
+const char *run_mirror_format(const struct run *r);
+
+/* readyz.c: GET /readyz: {} when every app that should run is ready, else NAME: why. */
+json_t	*readyz_report(struct daemon *d);
 
 #endif

@@ -33,9 +33,14 @@ static void cb_counters(void *arg, struct metrics_counters *c)
 	*c = ((struct daemon *)arg)->counters;
 }
 
+static json_t *cb_ready(void *arg)
+{
+	return readyz_report(arg);
+}
+
 void monitor_start(struct daemon *d)
 {
-	struct http_callbacks cb = { cb_apps, cb_app, cb_samples, cb_counters, d };
+	struct http_callbacks cb = { cb_apps, cb_app, cb_samples, cb_counters, d, cb_ready };
 	struct alert_options ao = { 0, 0, log_fd(), NULL, NULL };
 	const char *spec = getenv("CSUP_HTTP");
 

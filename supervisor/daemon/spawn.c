@@ -175,13 +175,18 @@ static void exec_logger(struct app *a, const char *exe, const int in[2])
 	paths_app_dropfile(&a->d->paths, a->cfg.name, drop, sizeof(drop));
 	snprintf(size, sizeof(size), "%lld", (long long)a->cfg.log_max_size);
 	snprintf(files, sizeof(files), "%d", a->cfg.log_max_files);
+	const char *mirror = run_mirror_format(a->d->run);
+
 	setsid();
 	child_reset_signals();
+	/* csup run: the daemon's stdout and stderr become the mirror's 5 and 6. */
+	if (*mirror && (dup2(1, 5) == -1 || dup2(2, 6) == -1))
+		_exit(127);
 	if (null == -1 || dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
 	    dup2(in[0], 3) == -1 || dup2(in[1], 4) == -1)
 		_exit(127);
 	execl(exe, APPLOG_PROGRAM, a->cfg.name, out, err, combined, datefmt,
-	    size, files, drop, (char *)NULL);
+	    size, files, drop, mirror, (char *)NULL);
 	_exit(127);
 }
 

@@ -1,8 +1,9 @@
 /*
  * applog.c: the logger of one app generation, the program csup-logger
- * (`csup-logger NAME OUT ERR COMBINED DATEFMT MAXSIZE MAXFILES DROPFILE`,
+ * (`csup-logger NAME OUT ERR COMBINED DATEFMT MAXSIZE MAXFILES DROPFILE [MIRROR]`,
  * run by the daemon from its own directory), reading the app's stdout on fd 3
- * and stderr on fd 4. It runs in its own session, outside the app's tree,
+ * and stderr on fd 4. With MIRROR (`text` or `json`, in `csup run`) every
+ * line also goes to fd 5 (out) or 6 (err), csup's own (applog_mirror.h). It runs in its own session, outside the app's tree,
  * and exits when both pipes reach EOF (every process of the generation
  * closed them), so it outlives a daemon killed with SIGKILL and no line
  * is lost. Files are opened O_APPEND and rotated by size. A write that
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "applog.h"
+#include "applog_mirror.h"
 
 #define PARTIAL_FLUSH_MS	500
 #define LINE_MAX_BUF		65536
@@ -38,6 +40,7 @@ struct sink {
 struct stream {
 	int		 in;		/* pipe, -1 at EOF */
 	struct sink	*file;
+	struct mirror	 mirror;
 	char		 buf[LINE_MAX_BUF];
 	size_t		 len;
 	bool		 mid_line;	/* the last write ended inside a line */
@@ -219,14 +222,17 @@ static void on_readable(struct logger *l, struct stream *st)
 	if (n <= 0) {
 		if (l->datefmt)
 			drain_lines(l, st, true);
+		mirror_flush(&st->mirror);
 		close(st->in);
 		st->in = -1;
 		return;
 	}
 	if (l->datefmt == NULL) {
 		emit(l, st, st->buf, (size_t)n);
+		mirror_feed(&st->mirror, st->buf, (size_t)n);
 		return;
 	}
+	mirror_feed(&st->mirror, st->buf + st->len, (size_t)n);
 	st->len += (size_t)n;
 	drain_lines(l, st, false);
 }
@@ -242,15 +248,19 @@ static void run(struct logger *l, struct stream *s)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		r = poll(pfd, 2, s[0].len || s[1].len ? PARTIAL_FLUSH_MS : -1);
+		r = poll(pfd, 2, s[0].len || s[1].len || mirror_pending(&s[0].mirror) ||
+		    mirror_pending(&s[1].mirror) ? PARTIAL_FLUSH_MS : -1);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
 			break;
 		for (int i = 0; i < 2; i++) {
-			if (r == 0 && s[i].len)
-				drain_lines(l, &s[i], true);	/* quiet: flush a partial line */
-			else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+			if (r == 0) {
+				/* quiet: flush a partial line */
+				if (s[i].len)
+					drain_lines(l, &s[i], true);
+				mirror_flush(&s[i].mirror);
+			} else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
 				on_readable(l, &s[i]);
 		}
 	}
@@ -259,12 +269,14 @@ static void run(struct logger *l, struct stream *s)
 int main(int argc, char **argv)
 {
 	struct logger l = { 0 };
+	enum mirror_format mf = MIRROR_OFF;
 	struct stream *s;
 	int rc = 0;
 
-	if (argc != 9) {
+	if ((argc != 9 && argc != 10) ||
+	    (argc == 10 && mirror_parse_format(argv[9], &mf) == -1)) {
 		fprintf(stderr, "usage: " APPLOG_PROGRAM " NAME OUT ERR COMBINED DATEFMT MAXSIZE"
-		    " MAXFILES DROPFILE\n");
+		    " MAXFILES DROPFILE [text|json]\n");
 		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -283,6 +295,8 @@ int main(int argc, char **argv)
 		return 1;
 	s[0] = (struct stream){ .in = 3, .file = &l.out };
 	s[1] = (struct stream){ .in = 4, .file = strcmp(l.err.path, l.out.path) ? &l.err : &l.out };
+	mirror_init(&s[0].mirror, mf, mf == MIRROR_OFF ? -1 : 5, argv[1], "out");
+	mirror_init(&s[1].mirror, mf, mf == MIRROR_OFF ? -1 : 6, argv[1], "err");
 	run(&l, s);
 	if (l.dropped)
 		fprintf(stderr, "csup logger %s: %llu lines dropped\n", argv[1], l.dropped);

@@ -256,6 +256,17 @@ static enum MHD_Result route_app(struct http_server *srv, struct MHD_Connection 
 	return reply_json(c, MHD_HTTP_OK, j);
 }
 
+/* 200 {} when every app that should run is ready, else 503 naming them. */
+static enum MHD_Result route_readyz(struct http_server *srv, struct MHD_Connection *c)
+{
+	json_t *j = srv->cb.ready ? srv->cb.ready(srv->cb.arg) : json_object();
+
+	if (j == NULL)
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no readiness", NULL);
+	return reply_json(c, json_object_size(j) == 0 ? MHD_HTTP_OK :
+	    MHD_HTTP_SERVICE_UNAVAILABLE, j);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     const char *url, const char *method, const char *version,
     const char *upload, size_t *upload_size, void **req)
@@ -282,6 +293,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)page,
 		    len, MHD_RESPMEM_PERSISTENT);
 	}
+	if (strcmp(url, "/healthz") == 0)
+		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3,
+		    MHD_RESPMEM_PERSISTENT);
+	if (strcmp(url, "/readyz") == 0)
+		return route_readyz(srv, c);
 	if (strcmp(url, "/metrics") == 0)
 		return route_metrics(srv, c);
 	if (strcmp(url, "/api/apps") == 0) {

@@ -16,6 +16,10 @@
  *   /api/apps/NAME/samples     samples(NAME, since), 404 when NULL;
  *                              ?since=MS (Unix epoch ms, default 0), 400 when
  *                              not a non-negative integer
+ *   /healthz                   200 "ok" (liveness: the loop answers)
+ *   /readyz                    ready(): 200 {} when it is empty (or no
+ *                              ready callback), else 503 with it, an object
+ *                              naming each app that is not ready and why
  * Anything else: 404 with {"error": "..."}. A callback that fails (apps()
  * returning NULL) gives 500.
  *
@@ -50,6 +54,8 @@ struct http_callbacks {
 	json_t	*(*samples)(void *arg, const char *name, int64_t since_ms);
 	void	 (*counters)(void *arg, struct metrics_counters *out);
 	void	 *arg;
+	/* {NAME: why} of the apps not ready, {} when all are; NULL: none asked. */
+	json_t	*(*ready)(void *arg);
 };
 
 struct http_server;

@@ -85,8 +85,14 @@ static void fake_counters(void *arg, struct metrics_counters *c)
 	c->leak_restarts = 2;
 }
 
+static json_t *fake_ready(void *arg)
+{
+	check_thread();
+	return json_pack("{s:s}", "web", "launching: waiting for READY=1");
+}
+
 static const struct http_callbacks fake_cb = {
-	fake_apps, fake_app, fake_samples, fake_counters, NULL
+	fake_apps, fake_app, fake_samples, fake_counters, NULL, fake_ready
 };
 
 /* ---- the client thread -------------------------------------------------- */
@@ -273,6 +279,8 @@ static void test_routes(void **state)
 		"GET", "/",
 		"HEAD", "/",
 		"GET", "/api/apps/..%2Fetc",
+		"GET", "/healthz",
+		"GET", "/readyz",
 		NULL, NULL,
 	};
 	struct client *cl = client_new(spec);
@@ -328,6 +336,14 @@ static void test_routes(void **state)
 	assert_int_equal(r[12].status, 200);
 	assert_null(r[12].body);
 	expect_error(&r[13], 404, "no such");
+	/* probes: liveness is the loop answering; readiness names who is not */
+	assert_int_equal(r[14].status, 200);
+	assert_string_equal(r[14].body, "ok\n");
+	assert_int_equal(r[15].status, 503);
+	j = body_json(&r[15]);
+	assert_string_equal(json_string_value(json_object_get(j, "web")),
+	    "launching: waiting for READY=1");
+	json_decref(j);
 	client_free(cl);
 }
 
