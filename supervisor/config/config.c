@@ -186,10 +186,13 @@ static int set_field(struct cfg_ctx *ctx, struct app_src *src, const struct conf
 static int env_block(struct cfg_ctx *ctx, struct app_src *src, const struct node *k,
     const struct node *v, const char *snake)
 {
-	char **scratch = strv_new();
+	char **scratch;
 	int rc;
 
-	if (scratch == NULL)
+	if (v->kind != NODE_MAP)	/* PM2: env_variable: "TOTO" is no environment */
+		return cfg_warn(ctx, k->line, k->column, "'%s' is not a mapping of variables "
+		    "(ignored)", k->str);
+	if ((scratch = strv_new()) == NULL)
 		return cfg_error(ctx, k->line, k->column, "out of memory");
 	rc = field_env(ctx, k->str, v, &scratch);
 	strv_free(scratch);

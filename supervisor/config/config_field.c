@@ -231,6 +231,43 @@ int field_args(struct cfg_ctx *ctx, const char *key, const struct node *v, char 
 	return 0;
 }
 
+static json_t *node_json(const struct node *n)
+{
+	json_t *j;
+	size_t i;
+
+	if (n->kind == NODE_SEQ) {
+		j = json_array();
+		for (i = 0; j != NULL && i < n->n; i++)
+			json_array_append_new(j, node_json(n->items[i]));
+		return j;
+	}
+	if (n->kind == NODE_MAP) {
+		j = json_object();
+		for (i = 0; j != NULL && i + 1 < n->n; i += 2)
+			json_object_set_new(j, n->items[i]->str, node_json(n->items[i + 1]));
+		return j;
+	}
+	switch (n->type) {
+	case SCALAR_BOOL:	return json_boolean(n->bval);
+	case SCALAR_NULL:	return json_null();
+	case SCALAR_INT:	return json_integer(strtoll(n->str, NULL, 0));
+	case SCALAR_FLOAT:	return json_real(strtod(n->str, NULL));
+	default:		return json_string(n->str);
+	}
+}
+
+/* A mapping or list as JSON.stringify writes it; malloc'ed. */
+char *node_json_text(const struct node *n)
+{
+	json_t *j = node_json(n);
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(15)) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
 static bool env_name_ok(const char *s)
 {
 	return *s != '\0' && strchr(s, '=') == NULL;
@@ -247,10 +284,15 @@ int field_env(struct cfg_ctx *ctx, const char *key, const struct node *v, char *
 		if (!env_name_ok(k->str))
 			return cfg_error(ctx, k->line, k->column,
 			    "'%s': bad environment variable name '%s'", key, k->str);
-		if (val->kind != NODE_SCALAR)
-			return cfg_error(ctx, val->line, val->column,
-			    "'%s.%s' must be a string, number or boolean, not %s", key, k->str,
-			    node_type_name(val));
+		if (val->kind != NODE_SCALAR) {
+			/* PM2 passes an object or a list on as its JSON text */
+			char *text = node_json_text(val);
+			int rc = text ? env_set(env, k->str, text) : -1;
+			free(text);
+			if (rc == -1)
+				return cfg_error(ctx, val->line, val->column, "out of memory");
+			continue;
+		}
 		if (env_set(env, k->str, val->type == SCALAR_NULL ? "" : val->str) == -1)
 			return cfg_error(ctx, val->line, val->column, "out of memory");
 	}

@@ -90,7 +90,9 @@ int	 field_kill_mode(struct cfg_ctx *, const char *key, const struct node *,
 int	 field_strlist(struct cfg_ctx *, const char *key, const struct node *, char ***v);
 /* A list, or a string split like a shell does (quotes honoured); replaces *v. */
 int	 field_args(struct cfg_ctx *, const char *key, const struct node *, char ***v);
-/* A mapping of scalars, stringified and merged into *env ("KEY=VALUE"). */
+/* A node as JSON.stringify writes it; malloc'ed, NULL when out of memory. */
+char	*node_json_text(const struct node *);
+/* A mapping, stringified (objects and lists as JSON text) and merged into *env. */
 int	 field_env(struct cfg_ctx *, const char *key, const struct node *, char ***env);
 int	 field_health(struct cfg_ctx *, const char *key, const struct node *,
 	    struct health_config *);

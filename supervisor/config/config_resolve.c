@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
 	const char *ext, *interp;
@@ -140,6 +141,83 @@ out:
 	return rc;
 }
 
+/* The file a directory runs: package.json's main (as node finds it), else index.js. */
+static char *directory_main(const char *dir)
+{
+	char *pkg, *path = NULL;
+	const char *main_ = NULL;
+	json_t *j = NULL;
+	struct stat st;
+
+	if (asprintf(&pkg, "%s/package.json", dir) == -1)
+		return NULL;
+	if ((j = json_load_file(pkg, 0, NULL)) != NULL)
+		main_ = json_string_value(json_object_get(j, "main"));
+	free(pkg);
+	if (main_ != NULL && *main_ != '\0') {
+		path = config_path_join(dir, main_);
+		if (path != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			char *idx = NULL;
+			if (asprintf(&idx, "%s/index.js", path) == -1)
+				idx = NULL;
+			free(path);
+			path = idx;
+		} else if (path != NULL && stat(path, &st) == -1) {
+			char *js = NULL;
+			if (asprintf(&js, "%s.js", path) == -1)
+				js = NULL;
+			free(path);
+			path = js;
+		}
+	} else if (asprintf(&path, "%s/index.js", dir) == -1) {
+		path = NULL;
+	}
+	json_decref(j);
+	return path;
+}
+
+/* A name from a folder's base name: what PM2 names a directory script. */
+static char *folder_name(const char *dir)
+{
+	const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	char *name = strdup(*base ? base : "app"), *p;
+
+	for (p = name; p != NULL && *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
+			*p = '-';
+	return name;
+}
+
+/*
+ * A script that is a directory (`./service-worker/`, what pm2 init writes)
+ * runs its main file through node and is named after the folder.
+ */
+static int directory_script(struct cfg_ctx *ctx, struct app_src *src)
+{
+	struct app_config *a = &src->app;
+	const struct node *at = src->script;
+	char *dir, *main_;
+	struct stat st;
+
+	if (needs_shell(a->script) || (dir = config_path_join(a->cwd, a->script)) == NULL)
+		return 0;
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		free(dir);
+		return 0;
+	}
+	main_ = directory_main(dir);
+	if (main_ == NULL || (src->name == NULL && (a->name = folder_name(dir)) == NULL) ||
+	    (a->interpreter == NULL && (a->interpreter = strdup("node")) == NULL)) {
+		free(main_);
+		free(dir);
+		return cfg_error(ctx, at->line, at->column, "out of memory");
+	}
+	free(dir);
+	free(a->script);
+	a->script = main_;
+	return 0;
+}
+
 /* PM2's default: the base name of the script (its first word) without extension. */
 static char *derived_name(const char *script)
 {
@@ -168,7 +246,9 @@ static int resolve_name(struct cfg_ctx *ctx, struct app_src *src)
 	const struct node *at = src->name ? src->name : src->map;
 	char *p;
 
-	if (src->name == NULL) {
+	if (src->name == NULL && a->name != NULL) {
+		/* named after its folder (a directory script) */
+	} else if (src->name == NULL) {
 		if ((a->name = derived_name(a->script)) == NULL)
 			return cfg_error(ctx, at->line, at->column, "out of memory");
 	} else if (field_string(ctx, "name", src->name, &a->name) == -1) {
@@ -207,9 +287,15 @@ static int resolve_watch(struct cfg_ctx *ctx, struct app_src *src)
 		return w->kind == NODE_SCALAR && w->type != SCALAR_STR ?
 		    cfg_error(ctx, w->line, w->column, "'watch' must be true, false, a path "
 		    "or a list of paths, not '%s'", w->str) : -1;
-	for (i = 0; a->watch_paths[i] != NULL; i++)
+	for (i = 0; a->watch_paths[i] != NULL; i++) {
+		char *e = path_expand_home(a->watch_paths[i]);
+		if (e == NULL)
+			return cfg_error(ctx, w->line, w->column, "out of memory");
+		free(a->watch_paths[i]);
+		a->watch_paths[i] = e;
 		if (make_abs(ctx, src, a->cwd, &a->watch_paths[i]) == -1)
 			return -1;
+	}
 	a->watch = a->watch_paths[0] != NULL;
 	return 0;
 }
@@ -246,7 +332,7 @@ static int check_name(struct cfg_ctx *ctx, const struct app_src *src,
 	return 0;
 }
 
-/* One app_config a copy: NAME-i with instance_var=i when there are several. */
+/* One app_config a copy: NAME-i when there are several; instance_var=i in each. */
 static int expand(struct cfg_ctx *ctx, struct app_src *src, struct app_list *out)
 {
 	struct app_config *a = &src->app, *apps, *c;
@@ -279,7 +365,7 @@ static int expand(struct cfg_ctx *ctx, struct app_src *src, struct app_list *out
 		c->instances = n;
 		c->instance = i;
 		snprintf(idx, sizeof(idx), "%d", i);
-		if (n > 1 && env_set(&c->env, a->instance_var, idx) == -1)
+		if (env_set(&c->env, a->instance_var, idx) == -1)
 			return cfg_error(ctx, m->line, m->column, "out of memory");
 	}
 	return 0;
@@ -294,15 +380,16 @@ int config_resolve_app(struct cfg_ctx *ctx, struct app_src *src, const char *fil
 	if (src->script == NULL)
 		return cfg_error(ctx, m->line, m->column, "missing field 'script' "
 		    "(the program to run)");
-	if (field_string(ctx, "script", src->script, &a->script) == -1)
+	if (field_path(ctx, "script", src->script, &a->script) == -1)
 		return -1;
 	if (a->script[strspn(a->script, " \t")] == '\0')
 		return cfg_error(ctx, src->script->line, src->script->column,
 		    "'script' is empty");
 	if (a->cwd == NULL && (a->cwd = strdup(file_dir)) == NULL)
 		return cfg_error(ctx, m->line, m->column, "out of memory");
-	if (make_abs(ctx, src, file_dir, &a->cwd) == -1 ||
-	    make_abs(ctx, src, a->cwd, &a->out_file) == -1 ||
+	if (make_abs(ctx, src, file_dir, &a->cwd) == -1 || directory_script(ctx, src) == -1)
+		return -1;
+	if (make_abs(ctx, src, a->cwd, &a->out_file) == -1 ||
 	    make_abs(ctx, src, a->cwd, &a->error_file) == -1 ||
 	    make_abs(ctx, src, a->cwd, &a->log_file) == -1)
 		return -1;

@@ -1,5 +1,6 @@
 /*
- * cron.c: five-field cron expressions, Vixie cron semantics: when both
+ * cron.c: cron expressions of five fields, or PM2's six with seconds first
+ * (its node-cron/croner), Vixie cron semantics: when both
  * day-of-month and day-of-week are restricted, a day matching either runs
  * (a field is "unrestricted" when it starts with '*').
  */
@@ -24,6 +25,8 @@ static const char *const month_names[] = {
 static const char *const wday_names[] = {
 	"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL,
 };
+
+static const struct field_spec second_spec = { "second", 0, 59, NULL };
 
 static const struct field_spec specs[5] = {
 	{ "minute", 0, 59, NULL },
@@ -123,7 +126,8 @@ static int parse_field(char *s, const struct field_spec *f, uint64_t *bits,
 	return 0;
 }
 
-static int split_fields(const char *s, char *copy, size_t size, char *fields[5],
+/* The fields of s into fields[]; *n is 5, or 6 with seconds first. */
+static int split_fields(const char *s, char *copy, size_t size, char *fields[6], int *nf,
     char *errbuf, size_t errlen)
 {
 	char *save = NULL, *tok;
@@ -138,29 +142,35 @@ static int split_fields(const char *s, char *copy, size_t size, char *fields[5],
 		return -1;
 	}
 	for (tok = strtok_r(copy, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
-		if (n == 5) {
+		if (n == 6) {
 			n++;
 			break;
 		}
 		fields[n++] = tok;
 	}
-	if (n != 5) {
+	if (n != 5 && n != 6) {
 		snprintf(errbuf, errlen, "a cron expression has five fields (minute hour "
-		    "day-of-month month day-of-week), not %d", n);
+		    "day-of-month month day-of-week), or six with seconds first, not %d", n);
 		return -1;
 	}
+	*nf = n;
 	return 0;
 }
 
 int cron_parse(const char *s, struct cron_expr *out, char *errbuf, size_t errlen)
 {
-	struct cron_expr c = { .set = true };
+	struct cron_expr c = { .set = true, .seconds = 1 };
 	uint64_t bits[5];
-	char copy[256], *fields[5];
-	int i;
+	char copy[256], *all[6], **fields = all;
+	int i, nf;
 
-	if (s == NULL || split_fields(s, copy, sizeof(copy), fields, errbuf, errlen) == -1)
+	if (s == NULL || split_fields(s, copy, sizeof(copy), all, &nf, errbuf, errlen) == -1)
 		return -1;
+	if (nf == 6) {
+		if (parse_field(all[0], &second_spec, &c.seconds, errbuf, errlen) == -1)
+			return -1;
+		fields = all + 1;
+	}
 	c.mday_star = fields[2][0] == '*';
 	c.wday_star = fields[4][0] == '*';
 	for (i = 0; i < 5; i++)
@@ -203,13 +213,14 @@ static time_t normalise(struct tm *tm)
 	return t;
 }
 
-time_t cron_next(const struct cron_expr *c, time_t after)
+/* The first minute start strictly after `after` whose minute matches. */
+static time_t next_minute(const struct cron_expr *c, time_t after)
 {
 	struct tm tm;
 	time_t t = after + 60 - ((after % 60) + 60) % 60;
 	int limit_year;
 
-	if (c == NULL || !c->set || localtime_r(&t, &tm) == NULL)
+	if (localtime_r(&t, &tm) == NULL)
 		return (time_t)-1;
 	tm.tm_sec = 0;
 	limit_year = tm.tm_year + 9;	/* covers Feb 29 on a Sunday, and more */
@@ -233,5 +244,33 @@ time_t cron_next(const struct cron_expr *c, time_t after)
 		if (normalise(&tm) == (time_t)-1)
 			return (time_t)-1;
 	}
+	return (time_t)-1;
+}
+
+static bool minute_matches(const struct cron_expr *c, time_t minute)
+{
+	struct tm tm;
+
+	return localtime_r(&minute, &tm) != NULL && ((c->months >> (tm.tm_mon + 1)) & 1) &&
+	    day_matches(c, &tm) && ((c->hours >> tm.tm_hour) & 1) &&
+	    ((c->minutes >> tm.tm_min) & 1);
+}
+
+time_t cron_next(const struct cron_expr *c, time_t after)
+{
+	time_t minute = after - ((after % 60) + 60) % 60, t;
+	int s;
+
+	if (c == NULL || !c->set || c->seconds == 0)
+		return (time_t)-1;
+	if (minute_matches(c, minute))
+		for (s = (int)(after - minute) + 1; s < 60; s++)
+			if ((c->seconds >> s) & 1)
+				return minute + s;
+	if ((t = next_minute(c, after)) == (time_t)-1)
+		return (time_t)-1;
+	for (s = 0; s < 60; s++)
+		if ((c->seconds >> s) & 1)
+			return t + s;
 	return (time_t)-1;
 }

@@ -1,6 +1,7 @@
 /*
  * cron.h: five-field cron expressions (minute hour day-of-month month
- * day-of-week) with `*`, lists, ranges and steps, and names (jan, mon).
+ * day-of-week), or six with seconds first (PM2's form), with `*`, lists,
+ * ranges and steps, and names (jan, mon).
  * cron_parse returns 0, or -1 with a message in errbuf.
  */
 #ifndef CSUP_CRON_H
@@ -13,6 +14,7 @@
 
 struct cron_expr {
 	bool	 set;
+	uint64_t seconds;	/* bit i: second i (0-59); bit 0 alone for five fields */
 	uint64_t minutes;	/* bit i: minute i (0-59) */
 	uint32_t hours;		/* 0-23 */
 	uint32_t mdays;		/* 1-31 */

@@ -67,7 +67,7 @@ a = apps[0]
 assert a["name"] == "api"
 assert a["kill_timeout"] == 5000 and a["max_memory_restart"] == 314572800
 assert a["kill_signal"] == "SIGTERM" and a["kill_mode"] == "group"
-assert a["env"] == {"PORT": "3000"}
+assert a["env"] == {"PORT": "3000", "NODE_APP_INSTANCE": "0"}
 assert a["exec_argv"] == ["node", "server.js"]
 assert a["min_uptime"] == 1000 and a["max_restarts"] == 16 and a["autorestart"] is True
 assert a["ignore_watch"] == ["node_modules", ".git", ".*", "*.log"]
@@ -112,9 +112,9 @@ for k in ("cwd", "watch", "watch_delay", "out_file", "error_file", "log_max_file
 	printf 'apps:\n  - script: a.sh\n    env: {A: "1", B: "2"}\n    env_production: {B: "3"}\n' > eco.yaml
 	run --separate-stderr "$CSUP" check eco.yaml --json --env production
 	[ "$status" -eq 0 ]
-	echo "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)[0]["env"] == {"A": "1", "B": "3"}'
+	echo "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)[0]["env"] == {"A": "1", "B": "3", "NODE_APP_INSTANCE": "0"}'
 	run --separate-stderr "$CSUP" check eco.yaml --json
-	echo "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)[0]["env"] == {"A": "1", "B": "2"}'
+	echo "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)[0]["env"] == {"A": "1", "B": "2", "NODE_APP_INSTANCE": "0"}'
 }
 
 @test "a missing file is one line and exit 2" {
@@ -143,6 +143,7 @@ for k in ("cwd", "watch", "watch_delay", "out_file", "error_file", "log_max_file
 
 @test "every PM2 fixture checks clean (exit 0)" {
 	for f in "$SRC"/tests/fixtures/pm2/*; do
+		[ -f "$f" ] || continue		# the folders of directory scripts
 		case "$f" in *.expect) continue ;; esac
 		run --separate-stderr "$CSUP" check "$f"
 		[ "$status" -eq 0 ] || { echo "$f: $stderr"; false; }
@@ -198,7 +199,7 @@ assert all(r["help"] for r in rows.values())
 	echo "$output" | python3 -c '
 import json, sys
 a = json.load(sys.stdin)[0]
-assert a["env"] == {"PORT": "2", "A": "x # y", "B": "z"}, a["env"]
+assert a["env"] == {"PORT": "2", "A": "x # y", "B": "z", "NODE_APP_INSTANCE": "0"}, a["env"]
 '
 	rm .env
 	run --separate-stderr "$CSUP" check eco.yaml

@@ -60,7 +60,7 @@ check_fixture() {
 import json, sys
 a = json.load(sys.stdin)[0]
 assert a["env"] == {"PORT": "4100", "NODE_ENV": "production", "DEBUG": "false",
-                    "WORKERS": "8"}, a["env"]
+                    "WORKERS": "8", "NODE_APP_INSTANCE": "0"}, a["env"]
 assert a["max_restarts"] == 3
 ' <<<"$output"
 	CSUP_FIXTURE_DATABASE_URL=postgres://x run --separate-stderr "$CSUP" check --json \
@@ -137,7 +137,8 @@ assert a["env"]["PGID_IS_PID"] == "true", a["env"]
 	python3 -c '
 import json, sys
 a = json.load(sys.stdin)[0]
-assert a["env"] == {"API_KEY": "k-123", "REGION": "eu # west"}, a["env"]
+assert a["env"] == {"API_KEY": "k-123", "REGION": "eu # west",
+                    "NODE_APP_INSTANCE": "0"}, a["env"]
 ' <<<"$output"
 }
 

@@ -75,11 +75,12 @@ static const struct pcase pcases[] = {
   "expression has five fields" },
 { .id = "err_args_quote", .text = ONE("args: \"--a 'b\""), .err = "3:11: 'args': "
   "unterminated single quote" },
-{ .id = "err_env_nested", .text = ONE("env:\n      A: {b: 1}"),
-  .err = "4:10: 'env.A' must be a string, number or boolean" },
+{ .id = "env_object_as_json", .text = ONE("env:\n      A: {b: 1, c: [x, true]}"),
+  .napps = 1, .key = "env",
+  .want = "{\"A\": \"{\\\"b\\\":1,\\\"c\\\":[\\\"x\\\",true]}\", \"NODE_APP_INSTANCE\": \"0\"}" },
 { .id = "err_env_not_map", .text = ONE("env: [a]"), .err = "3:10: 'env' must be a mapping" },
-{ .id = "err_env_name_block", .text = ONE("env_production: 3"),
-  .err = "3:21: 'env_production' must be a mapping" },
+{ .id = "warn_env_name_string", .text = ONE("env_variable: TOTO"), .napps = 1, .nwarn = 1,
+  .warn = "'env_variable' is not a mapping of variables (ignored)" },
 { .id = "err_instances", .text = ONE("instances: lots"), .err = "3:16: 'instances'" },
 { .id = "err_health_needs_url", .text = ONE("health: {interval: 5s}"),
   .err = "3:13: 'health' needs exactly one of 'url' and 'tcp'" },
@@ -128,7 +129,7 @@ static const struct pcase pcases[] = {
   .napps = 1, .key = "kill_timeout", .want = "2000" },
 { .id = "js_bare_app_object", .ext = ".js",
   .text = "module.exports = { script: 'x.js', env: { N: 1 + 1 } };\n",
-  .napps = 1, .key = "env", .want = "{\"N\": \"2\"}" },
+  .napps = 1, .key = "env", .want = "{\"N\": \"2\", \"NODE_APP_INSTANCE\": \"0\"}" },
 /* Warnings. */
 { .id = "warn_unknown_field", .text = ONE("foo: 1"), .nwarn = 1,
   .warn = "3:5: unknown field 'foo' (ignored)" },
@@ -174,7 +175,7 @@ static const struct pcase pcases[] = {
 { .id = "def_instances", .text = ONE(""), .key = "instances", .want = "1" },
 { .id = "def_instance_var", .text = ONE(""), .key = "instance_var",
   .want = "\"NODE_APP_INSTANCE\"" },
-{ .id = "def_env_empty", .text = ONE(""), .key = "env", .want = "{}" },
+{ .id = "def_env_empty", .text = ONE(""), .key = "env", .want = "{\"NODE_APP_INSTANCE\": \"0\"}" },
 { .id = "def_health_none", .text = ONE(""), .key = "health", .want = "null" },
 { .id = "def_group_is_name", .text = ONE("name: w"), .key = "group", .want = "\"w\"" },
 /* Unit forms and numeric strings. */
@@ -240,7 +241,7 @@ static const struct pcase pcases[] = {
 { .id = "camel_ignore_watch", .text = ONE("ignoreWatch: [tmp]"), .key = "ignore_watch",
   .want = "[\"node_modules\", \".git\", \".*\", \"*.log\", \"tmp\"]" },
 { .id = "camel_env_block", .text = ONE("envProduction: {A: b}"), .env = "production",
-  .key = "env", .want = "{\"A\": \"b\"}" },
+  .key = "env", .want = "{\"A\": \"b\", \"NODE_APP_INSTANCE\": \"0\"}" },
 /* script, interpreter, exec_argv. */
 { .id = "exec_js_node", .text = "apps:\n  - script: app.js\n", .key = "exec_argv",
   .want = "[\"node\", \"app.js\"]" },
@@ -262,11 +263,11 @@ static const struct pcase pcases[] = {
   .want = "[\"--port\", \"3000\", \"x y\"]" },
 /* env. */
 { .id = "env_stringified", .text = ONE("env: {PORT: 3000, DEBUG: true, R: 1.5, E: ~}"),
-  .key = "env", .want = "{\"PORT\": \"3000\", \"DEBUG\": \"true\", \"R\": \"1.5\", \"E\": \"\"}" },
+  .key = "env", .want = "{\"PORT\": \"3000\", \"DEBUG\": \"true\", \"R\": \"1.5\", \"E\": \"\", \"NODE_APP_INSTANCE\": \"0\"}" },
 { .id = "env_name_merge", .text = ONE("env: {A: '1', B: '2'}\n    env_production: {B: '3', C: 4}"),
-  .env = "production", .key = "env", .want = "{\"A\": \"1\", \"B\": \"3\", \"C\": \"4\"}" },
+  .env = "production", .key = "env", .want = "{\"A\": \"1\", \"B\": \"3\", \"C\": \"4\", \"NODE_APP_INSTANCE\": \"0\"}" },
 { .id = "env_name_not_asked", .text = ONE("env: {A: '1'}\n    env_production: {A: '3'}"),
-  .key = "env", .want = "{\"A\": \"1\"}" },
+  .key = "env", .want = "{\"A\": \"1\", \"NODE_APP_INSTANCE\": \"0\"}" },
 /* Paths, watch, health, instances, cron, anchors. */
 { .id = "cwd_relative", .text = ONE("cwd: sub/../app"), .key = "cwd", .want = "\"@DIR@/app\"" },
 { .id = "out_relative_to_cwd", .text = ONE("cwd: /srv\n    out_file: logs/o.log"),
@@ -298,12 +299,12 @@ static const struct pcase pcases[] = {
   "apps:\n  - <<: *d\n    script: a\n    max_restarts: 9\n", .nwarn = 1, .key = "max_restarts",
   .want = "9" },
 { .id = "yaml_alias_value", .text = "apps:\n  - script: a\n    env: &e {A: x}\n"
-  "  - script: b\n    env: *e\n", .app = 1, .key = "env", .want = "{\"A\": \"x\"}" },
+  "  - script: b\n    env: *e\n", .app = 1, .key = "env", .want = "{\"A\": \"x\", \"NODE_APP_INSTANCE\": \"0\"}" },
 { .id = "yaml_null_is_default", .text = ONE("kill_timeout: ~"), .key = "kill_timeout",
   .want = "1600" },
 { .id = "json_lenient", .ext = ".json", .text = "\xEF\xBB\xBF{\n  // comment\n  apps: [\n"
   "    { name: 'web', script: \"a.js\", /* c */ env: { PORT: 80, }, },\n  ],\n}\n",
-  .key = "env", .want = "{\"PORT\": \"80\"}" },
+  .key = "env", .want = "{\"PORT\": \"80\", \"NODE_APP_INSTANCE\": \"0\"}" },
 /* More edges. */
 { .id = "warn_log_file_true", .text = ONE("log_file: true"), .nwarn = 1,
   .warn = "3:5: 'log_file: true' (PM2's default combined log) is not supported", .key = "log_file",

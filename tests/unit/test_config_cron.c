@@ -34,6 +34,14 @@ static const struct {
 	{ "0 9 * JUN *", JAN1, 1780304400 },
 	{ "@hourly", JAN1, 1767229200 },
 	{ "0,30 0 1 1 *", JAN1, JAN1 + 1800 },
+	/* PM2's six fields, seconds first */
+	{ "0 * * * * *", JAN1, JAN1 + 60 },
+	{ "*/10 * * * * *", JAN1, JAN1 + 10 },
+	{ "*/10 * * * * *", JAN1 + 55, JAN1 + 60 },
+	{ "30 0 3 * * *", JAN1, 1767236400 + 30 },
+	{ "15,45 * * * * *", JAN1 + 15, JAN1 + 45 },
+	{ "0 */5 * * * *", JAN1 + 1, JAN1 + 300 },
+	{ "5 0 0 1 1 *", JAN1, JAN1 + 5 },
 };
 
 static const struct {
@@ -41,7 +49,8 @@ static const struct {
 } bad_cases[] = {
 	{ "61 * * * *", "bad cron minute '61'" },
 	{ "* * *", "five fields" },
-	{ "* * * * * *", "five fields" },
+	{ "* * * * * * *", "six with seconds first" },
+	{ "60 * * * * *", "bad cron second '60'" },
 	{ "", "five fields" },
 	{ "a * * * *", "bad cron minute 'a'" },
 	{ "5-1 * * * *", "bad cron minute '5-1'" },

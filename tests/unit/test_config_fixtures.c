@@ -1,7 +1,7 @@
 /*
  * test_config_fixtures.c: every PM2 process file in tests/fixtures/pm2 loads
  * and matches its FILE.expect sidecar (lines: `env NAME`, `apps N|max`,
- * `warnings N`, `field INDEX KEY JSON`, @DIR@ = the file's folder); every
+ * `warnings N`, `field INDEX KEY JSON`, @DIR@ = the file's folder, @HOME@ = $HOME); every
  * file in tests/fixtures/bad fails with the error its first line names
  * (`# expect: LINE:COL: message` or `// expect: ...`).
  */
@@ -53,6 +53,13 @@ static void check_field(const char *file, const struct app_list *l, const char *
 	while ((p = strstr(want, "@DIR@")) != NULL) {
 		char *n;
 		assert_true(asprintf(&n, "%.*s%s%s", (int)(p - want), want, dir, p + 5) > 0);
+		free(want);
+		want = n;
+	}
+	while ((p = strstr(want, "@HOME@")) != NULL) {
+		char *n;
+		assert_true(asprintf(&n, "%.*s%s%s", (int)(p - want), want, getenv("HOME"),
+		    p + 6) > 0);
 		free(want);
 		want = n;
 	}
