@@ -153,6 +153,7 @@ static int prepare(struct daemon *d, bool fg)
 {
 	const char *home = getenv("CSUP_HOME");
 	char err[PATH_MAX + 128];
+	bool corrupt;
 	int rc;
 
 	if (paths_init(&d->paths, true) == -1)
@@ -167,9 +168,9 @@ static int prepare(struct daemon *d, bool fg)
 		return 0;
 	if (open_log(d) == -1)
 		refuse("cannot open %s: %s", d->paths.log, strerror(errno));
-	if (store_check(d->paths.db, err, sizeof(err)) == -1)
-		refuse("%s is not a usable database (%s); move it aside to start "
-		    "with an empty state", d->paths.db, err);
+	/* A corrupt one is moved aside and rebuilt (store_open_or_recover). */
+	if (store_check(d->paths.db, err, sizeof(err), &corrupt) == -1 && !corrupt)
+		refuse("%s is not a usable database (%s)", d->paths.db, err);
 	if (!fg && detach() == -1)
 		fatal("cannot detach");
 	if (write_pid(d) == -1)
@@ -432,6 +433,24 @@ static int recover(struct daemon *d)
 	return store_set_clean(d->store, false);
 }
 
+/* Writes queued while csup.db was locked: retried every 250 ms until done. */
+static void store_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = CONTAINER_OF(w, struct daemon, store_retry);
+
+	(void)store_flush(d->store);
+	if (!store_pending(d->store))
+		ev_timer_stop(loop, w);
+}
+
+static void store_check_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct daemon *d = CONTAINER_OF(w, struct daemon, store_check);
+
+	if (d->store != NULL && store_pending(d->store) && !ev_is_active(&d->store_retry))
+		ev_timer_again(loop, &d->store_retry);
+}
+
 static void setup_loop(struct daemon *d)
 {
 	const char *ms = getenv("CSUP_SAMPLE_MS");
@@ -440,6 +459,10 @@ static void setup_loop(struct daemon *d)
 	d->loop = ev_default_loop(EVFLAG_AUTO);
 	ev_child_init(&d->reaper, reaper_cb, 0, 0);
 	ev_child_start(d->loop, &d->reaper);
+	ev_init(&d->store_retry, store_retry_cb);
+	d->store_retry.repeat = 0.25;
+	ev_prepare_init(&d->store_check, store_check_cb);
+	ev_prepare_start(d->loop, &d->store_check);
 	ev_signal_init(&d->sigterm, signal_cb, SIGTERM);
 	ev_signal_init(&d->sigint, signal_cb, SIGINT);
 	ev_signal_start(d->loop, &d->sigterm);
@@ -462,6 +485,8 @@ static void teardown(struct daemon *d)
 		free(l);
 	}
 	ev_timer_stop(d->loop, &d->sample_timer);
+	ev_timer_stop(d->loop, &d->store_retry);
+	ev_prepare_stop(d->loop, &d->store_check);
 	store_close(d->store);
 	if (d->cg.usable)
 		(void)rmdir(d->cg.path);	/* fails while an app still runs */
@@ -484,6 +509,7 @@ int daemon_main(int argc, char **argv)
 int daemon_serve(bool fg, struct run *run)
 {
 	struct daemon d = { .lock_fd = -1, .listen_fd = -1, .run = run };
+	char note[PATH_MAX + 512];
 	ssize_t n;
 
 	TAILQ_INIT(&d.apps);
@@ -504,9 +530,13 @@ int daemon_serve(bool fg, struct run *run)
 	if (health_global_init() == -1)
 		fatalx("cannot initialise libcurl");
 	setup_loop(&d);
-	if (store_open(d.paths.db, &d.store) == -1)
-		fatalx("cannot open %s", d.paths.db);
+	if (store_open_or_recover(d.paths.db, &d.store, note, sizeof(note)) == -1)
+		fatalx("cannot open %s%s%s", d.paths.db, *note ? ": " : "", note);
 	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d.paths.home, d.paths.id);
+	if (*note) {
+		log_warnx("%s", note);
+		(void)store_add_event(d.store, NULL, "store", note);
+	}
 	if (recover(&d) == -1)
 		log_warnx("recovery from the store failed");
 	(void)orphan_scan(&d);

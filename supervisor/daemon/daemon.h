@@ -46,6 +46,8 @@ struct daemon {
 	ev_timer		 sample_timer;
 	ev_timer		 shutdown_timer;
 	ev_timer		 orphan_timer;	/* orphan.c */
+	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
+	ev_timer		 store_retry;	/* replays writes queued on a locked csup.db */
 	int64_t			 sample_ms;
 	int64_t			 last_scan_ms;
 	unsigned		 sample_ticks;

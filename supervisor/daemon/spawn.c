@@ -333,7 +333,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	/* Written before the app can be reported online (crash recovery). */
 	snprintf(tag, sizeof(tag), "%s:%s:%d", a->d->paths.id, a->cfg.name, g->number);
 	if (store_put_generation(a->d->store, a->cfg.name, &(struct store_gen){
-	    g->number, g->pid, g->pgid, g->start_time, g->started_ms, tag }) == -1)
+	    g->number, g->pid, g->pgid, g->start_time, g->started_ms, tag, g->cgroup }) == -1)
 		log_warnx("%s: cannot store generation %d", a->cfg.name, g->number);
 	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid, path);
 	rc = 0;

@@ -19,6 +19,7 @@ struct store_gen {
 	uint64_t	 start_time;
 	int64_t		 started_ms;
 	const char	*tag;		/* CSUP_APP of the generation (written only) */
+	const char	*cgroup;	/* its cgroup, NULL or "": none (written only) */
 };
 struct store_sample {
 	int64_t		 time_ms;
@@ -28,9 +29,22 @@ struct store_sample {
 	double		 cpu;
 };
 int	 store_open(const char *path, struct store **out);
+/*
+ * store_open(), but a corrupt csup.db is first moved aside (path.corrupt-TIME)
+ * and the new one filled from the snapshot csup.db.json; then *note says
+ * what happened (else it is ""), for the daemon to log and record.
+ */
+int	 store_open_or_recover(const char *path, struct store **out, char *note,
+	    size_t len);
 void	 store_close(struct store *s);
-/* Can path be opened as a sound database? -1 with sqlite's reason in err. */
-int	 store_check(const char *path, char *err, size_t len);
+/*
+ * Can path be opened as a sound database? -1 with sqlite's reason in err;
+ * *corrupt says whether SQLite found it corrupt (not merely locked).
+ */
+int	 store_check(const char *path, char *err, size_t len, bool *corrupt);
+/* Replays the writes queued while csup.db was locked; 0 (some may remain). */
+int	 store_flush(struct store *s);
+bool	 store_pending(const struct store *s);
 int	 store_put_app(struct store *s, const char *name, const json_t *cfg,
 	    const json_t *env, const char *source, bool want_up, int restarts);
 int	 store_set_want(struct store *s, const char *name, bool want_up, int restarts);
