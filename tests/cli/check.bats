@@ -162,6 +162,8 @@ for k in ("cwd", "watch", "watch_delay", "out_file", "error_file", "log_max_file
 
 @test "the shipped example files check clean under --strict" {
 	for f in "$SRC"/configs/examples/*.yaml; do
+		# kubernetes.yaml and the like sit beside them: not ecosystem files
+		grep -q '^apps:' "$f" || continue
 		run --separate-stderr "$CSUP" check --strict "$f"
 		[ "$status" -eq 0 ] || { echo "$f: $stderr"; false; }
 	done
