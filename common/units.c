@@ -3,7 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
+#include <math.h>		/* isfinite: a macro, no libm */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +62,7 @@ static int parse_with_units(const char *s, const struct unit *units, int64_t *ou
 		v *= units[i].factor;
 		if (v > 9.2e18)
 			return -1;
-		*out = (int64_t)llround(v);
+		*out = units_round(v);
 		return 0;
 	}
 	return -1;
@@ -105,7 +105,7 @@ char *units_format_size(int64_t bytes, char *buf, size_t len)
 	}
 	if (i == 0)
 		snprintf(buf, len, "%lldB", (long long)bytes);
-	else if (v < 10.0 || (v < 100.0 && llround(v * 10) % 10 != 0))
+	else if (v < 10.0 || (v < 100.0 && units_round(v * 10) % 10 != 0))
 		snprintf(buf, len, "%.1f%c", v, suffix[i]);	/* "1.0K", "12.4M", not "50.0M" */
 	else
 		snprintf(buf, len, "%.0f%c", v, suffix[i]);
@@ -160,4 +160,16 @@ const char *units_signal_name(int sig)
 		if (signames[i].sig == sig)
 			return signames[i].name;
 	return "SIG?";
+}
+
+int64_t units_round(double v)
+{
+	int64_t r = (int64_t)v;		/* toward zero */
+	double frac = v - (double)r;	/* exact: |v| < 2^63 */
+
+	if (frac >= 0.5)
+		r++;
+	else if (frac <= -0.5)
+		r--;
+	return r;
 }

@@ -17,6 +17,12 @@ int units_parse_size(const char *s, int64_t *bytes);
 char *units_format_uptime(int64_t ms, char *buf, size_t len);
 char *units_format_size(int64_t bytes, char *buf, size_t len);
 
+/*
+ * v rounded to the nearest integer, halves away from zero, as llround()
+ * does for |v| < 2^63; here so that the client needs no libm.
+ */
+int64_t units_round(double v);
+
 /* "SIGTERM", "TERM", "sigterm" or "15" -> 15; -1 when unknown. */
 int units_signal_parse(const char *s);
 /* 15 -> "SIGTERM"; "SIG?" for an unknown number (static storage). */

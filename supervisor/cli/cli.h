@@ -17,6 +17,9 @@ int	 client_connect(const struct paths *p, bool autostart);
 json_t	*client_call(int fd, json_t *req);
 json_t	*client_request(bool autostart, json_t *req);
 
+/* daemon_exec.c: exec csupd with args (NULL-terminated); -1 with errno if it cannot. */
+int	 client_daemon_exec(char *const args[]);
+
 /* client.c: `csup kill`: returns once the daemon process is gone. */
 int	 cli_kill(void);
 

@@ -60,22 +60,19 @@ static int try_connect(const char *path)
 
 static int spawn_daemon(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *none[] = { NULL };
 	pid_t pid;
 	int status;
 
-	if (n == -1)
-		return -1;
-	exe[n] = '\0';
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		execl(exe, "csup", "daemon", (char *)NULL);
-		_exit(127);
+		client_daemon_exec(none);
+		fprintf(stderr, "csup: cannot run the daemon (csupd): %s\n", strerror(errno));
+		_exit(1);
 	}
 	/*
-	 * `csup daemon` detaches (double fork) and its first process exits 0;
+	 * csupd detaches (double fork) and its first process exits 0;
 	 * before that it says on our stderr why it cannot start, and exits 1.
 	 */
 	while (waitpid(pid, &status, 0) == -1)

@@ -1,10 +1,10 @@
 /* main.c: csup's entry point: dispatch a command. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "cli.h"
-#include "daemon.h"
 #include "systemd.h"
 
 static void usage(FILE *f)
@@ -38,10 +38,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return check_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "daemon") == 0)
-		return daemon_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return run_main(argc - 1, argv + 1);
+	/* The daemon's program, csupd, in place of this one (same pid). */
+	if (strcmp(argv[1], "daemon") == 0 || strcmp(argv[1], "run") == 0) {
+		client_daemon_exec(argv + (strcmp(argv[1], "run") == 0 ? 1 : 2));
+		fprintf(stderr, "csup: cannot run the daemon (csupd): %s\n", strerror(errno));
+		return CSUP_EXIT_FAIL;
+	}
 	if (strcmp(argv[1], "startup") == 0)
 		return startup_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)

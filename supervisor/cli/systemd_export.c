@@ -256,8 +256,8 @@ int sdunit_write_app(FILE *f, const struct app_config *app, const char *file,
 
 	fprintf(f, "# %s.service: exported by `csup export systemd` from ", app->name);
 	sdunit_put_text(f, file);
-	fputs(".\n# Export again after changing the ecosystem file; see csup(1), "
-	    "csup-ecosystem(5).\n", f);
+	fputs(".\n# systemd runs the app in place of the csup daemon (csupd). Export again\n"
+	    "# after changing the ecosystem file; see csup(1), csup-ecosystem(5).\n", f);
 	fputs("[Unit]\nDescription=", f);
 	sdunit_put_text(f, app->name);
 	fputs(" (csup app from ", f);

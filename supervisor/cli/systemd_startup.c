@@ -2,7 +2,7 @@
  * systemd_startup.c: `csup startup [--install] [--user|--system]`: the boot
  * unit of one user and CSUP_HOME.
  *
- * `csup resurrect` starts the daemon in the background and returns once the
+ * `csup resurrect` starts the daemon (csupd) in the background and returns once the
  * apps are back, so the unit is Type=oneshot with RemainAfterExit=yes: it is
  * active while the daemon and its apps live on in its cgroup. KillMode=process
  * leaves them to csup: ExecStop=csup kill stops every app (each with its own
@@ -207,8 +207,9 @@ static void startup_write(FILE *f, const struct startup *s)
 	sdunit_put_text(f, s->user);
 	fputs(" and CSUP_HOME ", f);
 	sdunit_put_text(f, s->home);
-	fputs(".\n# At boot it runs `csup resurrect` (the apps that were online come back);\n"
-	    "# on stop, `csup kill` (every app, then the daemon); see csup(1). Install it with\n"
+	fputs(".\n# At boot it runs `csup resurrect`, which starts the daemon (csupd, beside csup)\n"
+	    "# and brings back the apps that were online; on stop, `csup kill` (every app,\n"
+	    "# then the daemon); see csup(1) and csupd(8). Install it with\n"
 	    "# `csup startup --install` (writes ", f);
 	sdunit_put_text(f, s->dir);
 	fprintf(f, "/%s).\n[Unit]\nDescription=csup process supervisor (", s->unit);

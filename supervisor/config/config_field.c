@@ -136,7 +136,7 @@ static int with_units(struct cfg_ctx *ctx, const char *key, const struct node *v
 		d = strtod(v->str, NULL);
 		if (!isfinite(d) || d < 0 || d > 9e18)
 			return bad(ctx, key, v, what);
-		*out = (int64_t)llround(d);
+		*out = units_round(d);
 		return 0;
 	}
 	if (v->kind != NODE_SCALAR || (v->type != SCALAR_INT && v->type != SCALAR_STR))

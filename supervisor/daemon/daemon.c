@@ -1,5 +1,5 @@
 /*
- * daemon.c: `csup daemon [--foreground]`. main reads as the setup
+ * daemon.c: csupd [--foreground] (also run as `csup daemon`). main reads as the setup
  * checklist: home, detach, lock, log, subreaper, loop, store, recovery,
  * socket, run. SIGTERM and SIGINT mean `csup kill`.
  */
@@ -499,7 +499,7 @@ int daemon_main(int argc, char **argv)
 	bool fg = argc > 1 && strcmp(argv[1], "--foreground") == 0;
 
 	if (argc > 2 || (argc == 2 && !fg)) {
-		fprintf(stderr, "usage: csup daemon [--foreground]\n");
+		fprintf(stderr, "usage: csupd [--foreground] (or csup daemon [--foreground])\n");
 		return CSUP_EXIT_USAGE;
 	}
 	return daemon_serve(fg, NULL);

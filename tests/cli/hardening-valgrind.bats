@@ -1,7 +1,8 @@
 # ctest: noasan (valgrind and ASan do not mix; this one runs in the plain build)
 # bats file: a short daemon session under valgrind memcheck (issue 12): every
 # command once, then `csup kill`. Any memcheck error or a definite/indirect
-# leak at exit fails the test (--error-exitcode=1).
+# leak at exit fails the test (--error-exitcode=1). valgrind runs csupd itself:
+# `csup daemon` execs it, and valgrind does not follow an exec by default.
 
 load ../lib/helpers
 
@@ -28,7 +29,7 @@ pinged() {
 	valgrind --quiet --error-exitcode=1 --leak-check=full \
 	    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
 	    --track-origins=no --log-file="$CSUP_HOME/valgrind.log" \
-	    "$CSUP" daemon --foreground &
+	    "$CSUP_BIN_DIR/csupd" --foreground &
 	VPID=$!
 	wait_until 60 pinged
 	cat > "$WORK/eco.yaml" <<YAML

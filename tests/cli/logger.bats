@@ -40,7 +40,8 @@ logger_pid() {
 
 @test "a missing csup-logger fails the app's spawn, not the daemon" {
 	mkdir "$WORK/bin"
-	cp "$CSUP_BIN_DIR/csup" "$WORK/bin/csup"
+	# The client and the daemon, without the logger.
+	cp "$CSUP_BIN_DIR/csup" "$CSUP_BIN_DIR/csupd" "$WORK/bin/"
 	CSUP="$WORK/bin/csup"
 	run csup start sh --name nolog -- -c "while :; do sleep 0.2; done; $MARK"
 	echo "$output"

@@ -28,8 +28,9 @@ deb() {
 	run dpkg-deb -c "$(deb)"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	for f in ./usr/bin/csup ./usr/bin/csup-logger ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
+	for f in ./usr/bin/csup ./usr/bin/csupd ./usr/bin/csup-logger ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
 	    ./usr/share/man/man1/csup.1.gz ./usr/share/man/man5/csup-ecosystem.5.gz \
+	    ./usr/share/man/man8/csupd.8.gz \
 	    ./usr/share/bash-completion/completions/csup \
 	    ./usr/share/doc/csup/examples/ecosystem.yaml; do
 		awk '{print $6}' <<<"$output" | grep -qxF "$f" || { echo "missing: $f"; false; }
@@ -66,5 +67,6 @@ deb() {
 	# The packaged man pages render.
 	MANWIDTH=80 man -l "$root/usr/share/man/man1/csup.1.gz" >/dev/null
 	MANWIDTH=80 man -l "$root/usr/share/man/man5/csup-ecosystem.5.gz" >/dev/null
+	MANWIDTH=80 man -l "$root/usr/share/man/man8/csupd.8.gz" >/dev/null
 	bash -n "$root/usr/share/bash-completion/completions/csup"
 }

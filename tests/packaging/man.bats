@@ -4,13 +4,13 @@
 
 MAN="$CSUP_SRC_DIR/docs/man"
 
-@test "mandoc -T lint: nothing to say about either page" {
-	for page in "$MAN/csup.1" "$MAN/csup-ecosystem.5"; do
+@test "mandoc -T lint: nothing to say about any page" {
+	for page in "$MAN/csup.1" "$MAN/csup-ecosystem.5" "$MAN/csupd.8"; do
 		run mandoc -T lint -W warning "$page"
 		echo "$output"
 		[ "$status" -eq 0 ]
 		[ -z "$output" ]
-		# Style too, but for the two pages naming each other before they are
+		# Style too, but for the pages naming each other before they are
 		# installed (stderr, about mandoc.db, is not about the page).
 		out=$(mandoc -T lint "$page" 2>/dev/null |
 			grep -v 'STYLE: referenced manual not found: Xr csup' || true)
@@ -25,6 +25,17 @@ MAN="$CSUP_SRC_DIR/docs/man"
 		cat "$BATS_TEST_TMPDIR/err"
 		[ ! -s "$BATS_TEST_TMPDIR/err" ]
 		[ "$(printf '%s\n' "$out" | wc -l)" -gt 100 ]
+	done
+}
+
+@test "csupd(8) renders without warnings and names how it is started" {
+	out=$(MANWIDTH=80 man --warnings -l "$MAN/csupd.8" 2>"$BATS_TEST_TMPDIR/err")
+	cat "$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	text=$(printf '%s\n' "$out" | col -b)
+	for w in "csup daemon" "--foreground" PATH CSUP_HOME CSUP_HTTP csup.sock csup.pid \
+	    csup.log csup.db csup-logger "EXIT STATUS"; do
+		grep -qF -- "$w" <<<"$text" || { echo "csupd(8) lacks: $w"; false; }
 	done
 }
 

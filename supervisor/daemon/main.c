@@ -1,0 +1,15 @@
+/*
+ * main.c: csupd, the daemon of one csup home: `csupd [--foreground]` (what
+ * `csup daemon` and every auto-start run) or `csupd run FILE ...` (what
+ * `csup run` runs: the daemon in the foreground for a container).
+ */
+#include <string.h>
+
+#include "daemon.h"
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return run_main(argc - 1, argv + 1);
+	return daemon_main(argc, argv);
+}

@@ -1,0 +1,77 @@
+# ctest: noasan (the sanitizer runtime adds libraries to every program)
+# Two programs: csup, the client, links libc, jansson and libyaml only;
+# csupd, the daemon, is what `csup daemon` and every auto-start run: the
+# one beside the client, else the one in PATH.
+
+load ../lib/helpers
+
+setup() {
+	make_home
+}
+
+teardown() {
+	cleanup_home
+}
+
+# libs BINARY: the sonames ldd resolves, one a line.
+libs() {
+	ldd "$1" | awk '$1 !~ /^linux-vdso/ && $1 !~ /^\/lib.*\/ld-linux/ { print $1 }' | sort
+}
+
+exe_of() {
+	readlink "/proc/$1/exe"
+}
+
+@test "csup links libc, jansson and libyaml, nothing else" {
+	run libs "$CSUP"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' libc.so.6 libjansson.so.4 libyaml-0.so.2)" ]
+}
+
+@test "the daemon the client starts is csupd from the client's own directory" {
+	pid=$(csup ping)
+	[ -n "$pid" ]
+	[ "$(exe_of "$pid")" = "$(readlink -f "$CSUP_BIN_DIR/csupd")" ]
+	run csup version
+	[[ "$output" == *"csup daemon"*"pid $pid"* ]]
+}
+
+@test "csup daemon --foreground runs csupd in place (same pid)" {
+	"$CSUP" daemon --foreground 2>/dev/null &
+	pid=$!
+	wait_until 30 eval '[ "$(csup ping --no-start 2>/dev/null)" = "$pid" ]'
+	[ "$(exe_of "$pid")" = "$(readlink -f "$CSUP_BIN_DIR/csupd")" ]
+	csup kill
+	wait "$pid"
+}
+
+@test "a client with no csupd beside it takes the one in PATH" {
+	mkdir -p "$WORK/alone" "$WORK/path"
+	cp "$CSUP" "$WORK/alone/csup"
+	ln -s "$CSUP_BIN_DIR/csupd" "$WORK/path/csupd"
+	pid=$(PATH="$WORK/path:/usr/bin:/bin" "$WORK/alone/csup" ping)
+	[ -n "$pid" ]
+	[ "$(exe_of "$pid")" = "$(readlink -f "$CSUP_BIN_DIR/csupd")" ]
+	csup kill
+}
+
+@test "no csupd anywhere: one line, exit 1, nothing started" {
+	mkdir -p "$WORK/alone"
+	cp "$CSUP" "$WORK/alone/csup"
+	PATH=/nonexistent run "$WORK/alone/csup" ping
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *csupd* ]]
+	[ ! -S "$CSUP_HOME/csup.sock" ]
+	PATH=/nonexistent run "$WORK/alone/csup" daemon --foreground
+	[ "$status" -eq 1 ]
+	[[ "$output" == *csupd* ]]
+}
+
+@test "csupd on its own: bad usage exits 2" {
+	run "$CSUP_BIN_DIR/csupd" --bogus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"usage: csupd"* ]]
+}
