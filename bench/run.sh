@@ -11,7 +11,7 @@
 #        BENCH_CPU_SECONDS (10) CPU windows, BENCH_SEARCH_ROWS (100000),
 #        BENCH_SEARCH_QUERIES (100), BENCH_WORKER_EVENTS (2000),
 #        BENCH_SOAK_RESTARTS (100; bench/soak-worker.sh alone does 1000),
-#        BENCH_SKIP (words: basic tree orphans recover cpu extern soak)
+#        BENCH_SKIP (words: basic tree orphans recover cpu extern soak runtime)
 #
 # Installs what it lacks: PM2 from npm into BUILD/bench/npm (never the
 # repository), supervisor, hyperfine and jq from Debian (only when missing).
@@ -44,6 +44,8 @@ PATTERNS="plain setsid double envi noterm setpgrp"
 . "$SRC/bench/lib.sh"
 # shellcheck source=bench/drivers.sh
 . "$SRC/bench/drivers.sh"
+# shellcheck source=bench/runtime.sh
+. "$SRC/bench/runtime.sh"
 
 # shellcheck disable=SC2034 # MARK_*: read by new_marker (lib.sh)
 setup() {
@@ -565,6 +567,7 @@ table() {
 			echo "| daemon + loggers CPU, same, % of a core | $(cell csup cpuh 2) | $(cell pm2 cpu 2) | $(cell sup cpu 2) | $(ratio "$c" "$(med pm2 cpu)") | $(ratio "$c" "$(med sup cpu)") | < 1% | $(goal $r) |"
 		fi
 	fi
+	skip runtime || runtime_rows
 	cat "$RUN/rows"
 }
 
@@ -619,6 +622,7 @@ main() {
 	skip recover || each bench_recover csup csupf pm2 sup
 	skip cpu || bench_cpu
 	skip extern || bench_extern
+	skip runtime || bench_runtime
 	if ! skip soak && usable csup; then bench_soak; fi
 
 	{
