@@ -227,11 +227,15 @@ static char *derived_name(const char *script)
 	if (needs_shell(script) && shell_split(script, &words, errbuf, sizeof(errbuf)) == 0 &&
 	    words[0] != NULL)
 		first = words[0];
-	base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
-	name = strdup(base);
+	name = strdup(first);
 	strv_free(words);
 	if (name == NULL)
 		return NULL;
+	/* PM2's path.basename: "./service-worker/" is "service-worker" */
+	while ((p = strrchr(name, '/')) != NULL && p[1] == '\0' && p != name)
+		*p = '\0';
+	base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	memmove(name, base, strlen(base) + 1);
 	if ((p = strrchr(name, '.')) != NULL && p != name)
 		*p = '\0';
 	for (p = name; *p != '\0'; p++)
