@@ -27,7 +27,8 @@
 #include "store.h"
 
 #define LOCK_WAIT_MS		10000
-#define LOGGER_GRACE_S		2.0
+#define LOGGER_GRACE_S		2.0	/* a drain after the apps are gone */
+#define LOGGER_END_S		1.0	/* after SIGTERM, then after SIGKILL */
 
 /*
  * Whatever started us (a shell, a test harness, a client) may have left
@@ -250,12 +251,43 @@ static void finish(struct daemon *d)
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
+/* Signals every logger still running; their number. */
+static int signal_loggers(struct daemon *d, int sig)
+{
+	int n = 0;
+
+	for (struct logger_pid *l = d->loggers; l != NULL; l = l->next)
+		if (kill(l->pid, sig) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * Loggers still draining when every app is gone: the drain is bounded.
+ * First SIGTERM (the logger counts what it could not write as dropped and
+ * says so in csup.log), then SIGKILL; the daemon exits once the reaper has
+ * seen every logger go (daemon_shutdown_poke), or after a last grace.
+ */
 static void shutdown_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = CONTAINER_OF(w, struct daemon, shutdown_timer);
 
-	log_warnx("loggers still running after %.0f s; leaving them", LOGGER_GRACE_S);
-	finish(d);
+	switch (d->logger_phase++) {
+	case 0:
+		log_warnx("loggers still draining after %.0f s: ending them (%d)",
+		    LOGGER_GRACE_S, signal_loggers(d, SIGTERM));
+		break;
+	case 1:
+		log_warnx("loggers still running after SIGTERM: killed (%d)",
+		    signal_loggers(d, SIGKILL));
+		break;
+	default:
+		log_warnx("killed loggers not reaped; exiting anyway");
+		finish(d);
+		return;
+	}
+	ev_timer_set(w, LOGGER_END_S, 0.);
+	ev_timer_start(loop, w);
 }
 
 void daemon_shutdown_poke(struct daemon *d)

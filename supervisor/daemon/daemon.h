@@ -45,6 +45,7 @@ struct daemon {
 	ev_child		 reaper;
 	ev_timer		 sample_timer;
 	ev_timer		 shutdown_timer;
+	int			 logger_phase;	/* daemon.c: draining, SIGTERM, SIGKILL */
 	ev_timer		 orphan_timer;	/* orphan.c */
 	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
 	ev_timer		 store_retry;	/* replays writes queued on a locked csup.db */

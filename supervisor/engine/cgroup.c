@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,14 +306,46 @@ int cgroup_enter(int procs_fd)
 	return r == 1 ? 0 : -1;
 }
 
-int cgroup_procs(const char *path, struct proc_set *out)
+/*
+ * Calls fn(arg, dir) for path and every cgroup below it: parents first, or
+ * children first with post (rmdir needs that order). An app may make
+ * cgroups of its own below its generation's (container runtimes, build
+ * tools do): they are part of its subtree. A child gone meanwhile is
+ * skipped; the first error of fn stops the walk.
+ */
+static int walk(const char *path, bool post, int (*fn)(void *, const char *), void *arg)
+{
+	char sub[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (!post && (ret = fn(arg, path)) != 0)
+		return ret;
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? (post ? fn(arg, path) : 0) : -1;
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fmt(sub, sizeof(sub), "%s/%s", path, de->d_name) == -1)
+			continue;
+		ret = walk(sub, post, fn, arg);
+	}
+	closedir(d);
+	if (ret == 0 && post)
+		ret = fn(arg, path);
+	return ret;
+}
+
+/* The pids of one cgroup (not below it) added to out. */
+static int procs_of(const char *dir, struct proc_set *out)
 {
 	char file[PATH_MAX], *text, *p, *end;
 	long v;
 	int ret = 0;
 
-	proc_set_clear(out);
-	if (fmt(file, sizeof(file), "%s/%s", path, "cgroup.procs") == -1 ||
+	if (fmt(file, sizeof(file), "%s/%s", dir, "cgroup.procs") == -1 ||
 	    (text = read_text(file)) == NULL)
 		return -1;
 	for (p = text; *p; p = end) {
@@ -326,6 +359,21 @@ int cgroup_procs(const char *path, struct proc_set *out)
 	}
 	free(text);
 	return ret;
+}
+
+static int add_procs(void *arg, const char *dir)
+{
+	/* A nested cgroup removed between readdir and read is no error. */
+	return procs_of(dir, arg) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int cgroup_procs(const char *path, struct proc_set *out)
+{
+	proc_set_clear(out);
+	if (procs_of(path, out) == -1)		/* the generation's own: must exist */
+		return -1;
+	proc_set_clear(out);
+	return walk(path, false, add_procs, out);
 }
 
 int cgroup_populated(const char *path)
@@ -385,29 +433,50 @@ static int signal_member(const char *path, pid_t pid, int sig)
 	return r;
 }
 
+struct signal_pass {
+	int		 sig;
+	struct proc_set	*done;
+	struct proc_set	 now;
+	int		 fresh;
+	int		 count;
+};
+
+/* One cgroup of the subtree: signal its members not signalled yet. */
+static int signal_dir(void *arg, const char *dir)
+{
+	struct signal_pass *sp = arg;
+	size_t i;
+
+	proc_set_clear(&sp->now);
+	if (procs_of(dir, &sp->now) == -1)
+		return errno == ENOENT ? 0 : -1;
+	for (i = 0; i < sp->now.n; i++) {
+		if (proc_set_has(sp->done, sp->now.v[i].pid, 0))
+			continue;
+		sp->fresh = 1;
+		if (proc_set_add(sp->done, sp->now.v[i].pid, 0) == -1)
+			return -1;
+		/* Checked against the cgroup it was found in (nested or not). */
+		if (signal_member(dir, sp->now.v[i].pid, sp->sig) == 0)
+			sp->count++;
+	}
+	return 0;
+}
+
 int cgroup_signal(const char *path, int sig, struct proc_set *done)
 {
-	struct proc_set now = { 0 };
-	size_t i;
-	int fresh, count = 0, ret = -1;
+	struct signal_pass sp = { .sig = sig, .done = done };
+	int ret = -1;
 
+	/* Repeated until a pass finds no one new: a fork race loses. */
 	do {
-		fresh = 0;
-		if (cgroup_procs(path, &now) == -1)
+		sp.fresh = 0;
+		if (procs_of(path, &sp.now) == -1 || walk(path, false, signal_dir, &sp) != 0)
 			goto out;
-		for (i = 0; i < now.n; i++) {
-			if (proc_set_has(done, now.v[i].pid, 0))
-				continue;
-			fresh = 1;
-			if (proc_set_add(done, now.v[i].pid, 0) == -1)
-				goto out;
-			if (signal_member(path, now.v[i].pid, sig) == 0)
-				count++;
-		}
-	} while (fresh);
-	ret = count;
+	} while (sp.fresh);
+	ret = sp.count;
 out:
-	proc_set_free(&now);
+	proc_set_free(&sp.now);
 	return ret;
 }
 
@@ -490,11 +559,17 @@ int cgroup_events_watch(const char *path)
 	return fd;
 }
 
+static int remove_dir(void *arg, const char *dir)
+{
+	return rmdir(dir) == -1 && errno != ENOENT ? -1 : 0;
+}
+
 int cgroup_remove(const char *path)
 {
 	char parent[PATH_MAX], *slash;
 
-	if (rmdir(path) == -1 && errno != ENOENT)
+	/* The app's own nested cgroups first: a cgroup with children stays. */
+	if (walk(path, true, remove_dir, NULL) != 0)
 		return -1;
 	if (fmt(parent, sizeof(parent), "%s%s", path, "") == -1)
 		return -1;

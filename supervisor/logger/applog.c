@@ -27,6 +27,19 @@
 #include "applog_mirror.h"
 
 #define PARTIAL_FLUSH_MS	500
+
+/*
+ * SIGTERM: the daemon, shutting down, ends a drain that has taken too long
+ * (csup kill). What is still unwritten is counted as dropped, not written.
+ * The one flag a signal handler may set.
+ */
+static volatile sig_atomic_t ending;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	ending = 1;
+}
 #define LINE_MAX_BUF		65536
 #define EXIT_USAGE		2	/* as csup's CSUP_EXIT_USAGE */
 
@@ -116,6 +129,10 @@ static void write_all(struct logger *l, struct sink *s, const char *p, size_t n)
 
 	while (n > 0) {
 		w = write(s->fd, p, n);
+		if (w == -1 && errno == EINTR && ending) {
+			drop(l, p, n, EINTR);
+			return;
+		}
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
@@ -237,12 +254,35 @@ static void on_readable(struct logger *l, struct stream *st)
 	drain_lines(l, st, false);
 }
 
+/* Ended mid-drain: what is buffered or still in the pipe counts as dropped. */
+static void drop_rest(struct logger *l, struct stream *st)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (st->len > 0)
+		drop(l, st->buf, st->len, EINTR);
+	st->len = 0;
+	if (st->in == -1)
+		return;
+	(void)fcntl(st->in, F_SETFL, fcntl(st->in, F_GETFL) | O_NONBLOCK);
+	while ((n = read(st->in, buf, sizeof(buf))) > 0)
+		drop(l, buf, (size_t)n, EINTR);
+	close(st->in);
+	st->in = -1;
+}
+
 static void run(struct logger *l, struct stream *s)
 {
 	struct pollfd pfd[2];
 	int r;
 
 	while (s[0].in != -1 || s[1].in != -1) {
+		if (ending) {
+			drop_rest(l, &s[0]);
+			drop_rest(l, &s[1]);
+			break;
+		}
 		for (int i = 0; i < 2; i++) {
 			pfd[i].fd = s[i].in;
 			pfd[i].events = POLLIN;
@@ -280,6 +320,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* No SA_RESTART: a write blocked on a slow file returns EINTR. */
+	if (sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_term }, NULL) == -1)
+		fprintf(stderr, "csup logger %s: sigaction: %s\n", argv[1], strerror(errno));
 	l.out.path = argv[2];
 	l.err.path = argv[3];
 	l.combined.path = argv[4];
@@ -298,7 +341,10 @@ int main(int argc, char **argv)
 	mirror_init(&s[0].mirror, mf, mf == MIRROR_OFF ? -1 : 5, argv[1], "out");
 	mirror_init(&s[1].mirror, mf, mf == MIRROR_OFF ? -1 : 6, argv[1], "err");
 	run(&l, s);
-	if (l.dropped)
+	if (ending)
+		fprintf(stderr, "csup logger %s: ended by the daemon while draining: %llu"
+		    " lines dropped\n", argv[1], l.dropped);
+	else if (l.dropped)
 		fprintf(stderr, "csup logger %s: %llu lines dropped\n", argv[1], l.dropped);
 	if (l.drop_fd != -1)
 		close(l.drop_fd);
