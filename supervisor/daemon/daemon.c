@@ -25,6 +25,7 @@
 #include "health.h"
 #include "log.h"
 #include "store.h"
+#include "units.h"
 
 #define LOCK_WAIT_MS		10000
 #define LOGGER_GRACE_S		2.0	/* a drain after the apps are gone */
@@ -487,7 +488,16 @@ static void setup_loop(struct daemon *d)
 {
 	const char *ms = getenv("CSUP_SAMPLE_MS");
 
+	const char *keep = getenv("CSUP_SAMPLES_KEEP");
+
 	d->sample_ms = ms && atoll(ms) > 0 ? atoll(ms) : 2000;
+	d->samples_keep_ms = SAMPLES_KEEP_DEFAULT_MS;
+	if (keep && *keep && (units_parse_duration(keep, &d->samples_keep_ms) == -1 ||
+	    d->samples_keep_ms <= 0)) {
+		log_warnx("CSUP_SAMPLES_KEEP=%s is not a duration (e.g. 24h, 30m, 90s):"
+		    " samples kept 24 h", keep);
+		d->samples_keep_ms = SAMPLES_KEEP_DEFAULT_MS;
+	}
 	d->loop = ev_default_loop(EVFLAG_AUTO);
 	ev_child_init(&d->reaper, reaper_cb, 0, 0);
 	ev_child_start(d->loop, &d->reaper);

@@ -31,6 +31,8 @@ struct logger_pid {
 	struct logger_pid	*next;
 };
 
+#define SAMPLES_KEEP_DEFAULT_MS	(24LL * 3600 * 1000)
+
 struct daemon {
 	struct ev_loop		*loop;
 	struct paths		 paths;
@@ -50,6 +52,7 @@ struct daemon {
 	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
 	ev_timer		 store_retry;	/* replays writes queued on a locked csup.db */
 	int64_t			 sample_ms;
+	int64_t			 samples_keep_ms;	/* $CSUP_SAMPLES_KEEP, default 24 h */
 	int64_t			 last_scan_ms;
 	unsigned		 sample_ticks;
 	struct logger_pid	*loggers;

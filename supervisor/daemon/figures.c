@@ -16,8 +16,7 @@
 #include "log.h"
 #include "store.h"
 
-#define SAMPLE_RETENTION_MS	(24LL * 3600 * 1000)
-#define PRUNE_EVERY_TICKS	900
+#define PRUNE_EVERY_TICKS	900	/* at most; more often for a short retention */
 
 /* The generation's members: cgroup.procs, or the fallback's selection. */
 static int members(struct app *a, const struct proc_table *t, struct proc_set *out)
@@ -116,8 +115,12 @@ static void save_samples(struct daemon *d)
 	if (n && store_put_samples(d->store, v, n) == -1)
 		log_warnx("cannot store samples");
 	free(v);
-	if (++d->sample_ticks % PRUNE_EVERY_TICKS == 0 &&
-	    store_prune_samples(d->store, now - SAMPLE_RETENTION_MS) == -1)
+	/* Pruned four times a retention period, and at least every 900 ticks. */
+	int64_t every = d->samples_keep_ms / 4 / (d->sample_ms > 0 ? d->sample_ms : 1);
+
+	every = every < 1 ? 1 : every > PRUNE_EVERY_TICKS ? PRUNE_EVERY_TICKS : every;
+	if (++d->sample_ticks % (unsigned)every == 0 &&
+	    store_prune_samples(d->store, now - d->samples_keep_ms) == -1)
 		log_warnx("cannot prune samples");
 }
 
