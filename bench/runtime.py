@@ -6,7 +6,7 @@
               (GET /health of mem-worker, a TCP connect to mem-search)
   rss_kb      RSS of the supervisor process 1.5 s later (csup: the daemon
               alone; helpers_kb adds its loggers; pm2-runtime has none)
-  pss_kb      PSS of the supervisor and its helpers (shared pages split)
+  uss_kb      private memory (USS) of the supervisor and its helpers
   exit_ms     from SIGTERM until the supervisor process has exited
   left        processes of this run (BENCH_RUNTIME_MARK in their
               environment) still alive once it exited; then killed
@@ -73,14 +73,17 @@ def marked(mark):
     return out
 
 
-def pss_kb(pid):
+def uss_kb(pid):
+    """Private (unshared) memory: what this process alone costs, whatever
+    else runs on the machine (PSS of node varies with other node processes)."""
+    total = 0
     try:
         for line in open("/proc/%d/smaps_rollup" % pid):
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return total
 
 
 def children(pid):
@@ -112,7 +115,7 @@ def main():
         helpers = [c for c in children(proc.pid)
                    if open("/proc/%d/comm" % c).read().strip() == "csup-logger"]
         res["helpers_kb"] = res["rss_kb"] + sum(rss_kb(c) for c in helpers)
-        res["pss_kb"] = pss_kb(proc.pid) + sum(pss_kb(c) for c in helpers)
+        res["uss_kb"] = uss_kb(proc.pid) + sum(uss_kb(c) for c in helpers)
         t1 = now_ms()
         proc.send_signal(signal.SIGTERM)
         try:

@@ -60,7 +60,7 @@ rt_one() {
 	rec "$tool" online "$(jq .online_ms <<<"$out")"
 	rec "$tool" rss "$(jq .rss_kb <<<"$out")"
 	rec "$tool" rssh "$(jq .helpers_kb <<<"$out")"
-	rec "$tool" pss "$(jq .pss_kb <<<"$out")"
+	rec "$tool" uss "$(jq .uss_kb <<<"$out")"
 	rec "$tool" exit "$(jq .exit_ms <<<"$out")"
 	rec "$tool" left "$(jq .left <<<"$out")"
 	rec "$tool" code "$(jq .exit_code <<<"$out")"
@@ -90,10 +90,10 @@ runtime_rows() {
 	c=$(med rtcsup rss) p=$(med rtpm2 rss)
 	row "container mode, 2 demo services (csup run; pm2-runtime): supervisor RSS, MiB (csup: daemon; with its 2 loggers $(mib rtcsup rssh))" \
 		"$(mib rtcsup rss)" "$(mib rtpm2 rss)" "-" "$(ratio "$c" "$p")" "-" "-" "-"
-	c=$(med rtcsup pss) p=$(med rtpm2 pss) r=2
+	c=$(med rtcsup uss) p=$(med rtpm2 uss) r=2
 	[ -n "$c" ] && [ -n "$p" ] && { fcmp "$c" le "$(awk -v p="$p" 'BEGIN { print p / 10 }')"; r=$?; }
-	row "container mode: supervisor + helpers PSS, MiB" \
-		"$(mib rtcsup pss)" "$(mib rtpm2 pss)" "-" "$(ratio "$c" "$p")" "-" "<= 1/10 of pm2-runtime" "$(goal $r)"
+	row "container mode: supervisor + helpers private memory (USS), MiB" \
+		"$(mib rtcsup uss)" "$(mib rtpm2 uss)" "-" "$(ratio "$c" "$p")" "-" "<= 1/10 of pm2-runtime" "$(goal $r)"
 	c=$(med rtcsup online) p=$(med rtpm2 online) r=2
 	[ -n "$c" ] && [ -n "$p" ] && { fcmp "$c" le "$p"; r=$?; }
 	row "container mode: start until both services answer, ms" \
