@@ -44,11 +44,9 @@ static void cron_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct app *a = CONTAINER_OF(w, struct app, cron_timer);
 
-	if (a->lc.state == ST_ONLINE) {
-		app_record_event(a, "cron", "restart at %s", a->cfg.cron_restart);
-		app_event(a, AE_RESTART);
-		return;		/* a may be gone; app_event re-armed the timer */
-	}
+	/* Refused unless online and wanted; an accepted restart never frees a. */
+	(void)app_restart_for(a, AE_AUTO_RESTART, "cron", "restart at %s",
+	    a->cfg.cron_restart);
 	app_cron_arm(a);
 }
 
@@ -143,9 +141,14 @@ static void apply(struct app *a, unsigned acts, int64_t delay)
 	if (acts & A_DISARM)
 		ev_timer_stop(d->loop, &a->restart_timer);
 	if (acts & A_KILL)
-		stop_generation(a);
+		stop_generation(a, acts & A_KILL_NOW);
 	if (acts & A_ARM) {
-		app_record_event(a, "waiting", "restart in %lld ms", (long long)delay);
+		if (a->restart_kind[0] != '\0')
+			app_record_event(a, "waiting", "restart in %lld ms (%s, %d unstable "
+			    "restart%s in a row)", (long long)delay, a->restart_kind,
+			    a->lc.unstable_restarts, a->lc.unstable_restarts == 1 ? "" : "s");
+		else
+			app_record_event(a, "waiting", "restart in %lld ms", (long long)delay);
 		ev_timer_stop(d->loop, &a->restart_timer);
 		ev_timer_set(&a->restart_timer, (double)delay / 1000., 0.);
 		ev_timer_start(d->loop, &a->restart_timer);
@@ -153,8 +156,9 @@ static void apply(struct app *a, unsigned acts, int64_t delay)
 	if (acts & A_ERRORED) {
 		char why[96];
 
-		snprintf(why, sizeof(why), "gave up after %d unstable restarts",
-		    a->lc.unstable_restarts);
+		snprintf(why, sizeof(why), "gave up after %d unstable restarts%s%s",
+		    a->lc.unstable_restarts, a->restart_kind[0] ? ", the last for " : "",
+		    a->restart_kind);
 		app_record_event(a, "errored", "%s", why);
 		monitor_alert(a, "errored", why);
 	}
@@ -181,12 +185,16 @@ static void app_step(struct app *a, enum app_event ev, int64_t uptime)
 	int64_t delay;
 	unsigned acts;
 
+	/* A client's command or a crash: no automatic cause behind what follows. */
+	if (ev == AE_START || ev == AE_RESTART || ev == AE_STOP ||
+	    (ev == AE_EXIT && before != ST_STOPPING))
+		a->restart_kind[0] = '\0';
 	acts = lc_step(&a->lc, &a->pol, ev, uptime, &delay);
 	persist(a, want, restarts);
 	apply(a, acts, delay);
 	probe_state(a, before);
 	/* apply() may have recursed (a failed spawn); `a` is still ours here. */
-	if (ev == AE_START || ev == AE_STOP || ev == AE_RESTART)
+	if (ev == AE_START || ev == AE_STOP || ev == AE_RESTART || ev == AE_ADOPTED)
 		app_cron_arm(a);
 	if (a->delete_pending && !a->live &&
 	    (a->lc.state == ST_STOPPED || a->lc.state == ST_ERRORED)) {
@@ -205,6 +213,28 @@ void app_event(struct app *a, enum app_event ev)
 	int64_t up = a->live ? csup_now_ms() - a->gen.started_ms : 0;
 
 	app_step(a, ev, up);
+}
+
+bool app_restart_for(struct app *a, enum app_event ev, const char *kind,
+    const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	if (!lc_accepts(&a->lc, ev))
+		return false;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	app_record_event(a, kind, "%s", detail);
+	snprintf(a->restart_kind, sizeof(a->restart_kind), "%s", kind);
+	app_step(a, ev, a->live ? csup_now_ms() - a->gen.started_ms : 0);
+	return true;
+}
+
+void app_adopted(struct app *a)
+{
+	app_step(a, AE_ADOPTED, 0);
 }
 
 void app_exec_result(struct app *a, int err)

@@ -91,6 +91,7 @@ struct app {
 	struct ready	*ready;		/* probe.c: this generation's NOTIFY_SOCKET */
 	struct health	*health;	/* probe.c */
 	bool		 not_ready;	/* killed at listen_timeout: the exit is unstable */
+	char		 restart_kind[16];	/* the automatic cause of the pending restart */
 };
 TAILQ_HEAD(app_list_head, app);
 
@@ -99,6 +100,17 @@ struct app	*app_new(struct daemon *d, struct app_config *cfg, char **env);
 void		 app_free(struct app *a);
 struct app	*app_find(struct daemon *d, const char *name);
 void		 app_event(struct app *a, enum app_event ev);
+/*
+ * An automatic restart (AE_AUTO_RESTART, AE_LIMIT_RESTART, AE_NOT_READY)
+ * for a reason (`kind`: "memory", "leak", "health", "oom", "watch",
+ * "cron", "ready"), recorded as an event with detail; false, and nothing
+ * recorded, when the lifecycle refuses it (a stop, delete, kill or
+ * shutdown has begun, or a restart is already under way).
+ */
+bool		 app_restart_for(struct app *a, enum app_event ev, const char *kind,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A live generation of a dead predecessor, taken over (daemon.c). */
+void		 app_adopted(struct app *a);
 void		 app_exec_result(struct app *a, int err);
 void		 app_main_exited(struct app *a, bool have_status, int status);
 void		 app_generation_gone(struct app *a);
@@ -121,7 +133,7 @@ void	 probe_free(struct app *a);
 void	 probe_json(struct app *a, json_t *o);
 
 /* stop.c: stop = kill_signal, SIGKILL to the group at kill_timeout. */
-void	 stop_generation(struct app *a);
+void	 stop_generation(struct app *a, bool now);
 void	 stop_check(struct app *a);
 void	 stop_cancel(struct app *a);
 void	 stop_after_crash(struct app *a);

@@ -388,13 +388,10 @@ static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
 	ev_io_start(d->loop, &g->pidfd_io);
 	a->live = true;
 	a->gen_count = a->online_gen = sg->number;
-	a->lc.state = ST_ONLINE;
-	a->lc.spawned_once = true;
 	guard_adopted(a);
-	/* Online now: watch, health and cron as for a generation we started. */
-	probe_state(a, ST_LAUNCHING);
-	app_cron_arm(a);
 	app_record_event(a, "adopted", "pid %d of generation %d", (int)sg->pid, sg->number);
+	/* Online now: watch, health and cron as for a generation we started. */
+	app_adopted(a);
 	return true;
 }
 
@@ -428,15 +425,14 @@ static int recover_one(void *arg, const struct store_app_row *row)
 		return 0;
 	}
 	a->source = row->source ? strdup(row->source) : NULL;
-	a->lc.restarts = row->restarts;
-	a->lc.spawned_once = row->restarts > 0;
-	a->lc.want_up = row->want_up;
+	/* A generation ever started means the next one is a restart. */
+	lc_restore(&a->lc, row->want_up, row->restarts, row->restarts > 0);
 	if (store_live_generation(d->store, row->name, &sg) == 0) {
 		if (!adopt(d, a, &sg)) {
 			guard_dead_generation(d, a, sg.number, sg.pid, sg.pgid, sg.start_time);
 			store_end_generation(d->store, row->name, sg.number, csup_now_ms(), NULL);
 			a->gen_count = sg.number;
-			a->lc.spawned_once = true;
+			lc_restore(&a->lc, row->want_up, row->restarts, true);
 		}
 	}
 	if (a->live && !row->want_up)

@@ -96,11 +96,16 @@ void monitor_after_sample(struct daemon *d)
 		if (watchdog_feed(&a->wd, &lim, (uint64_t)a->gen_count, a->fig.procs,
 		    a->fig.rss, &ev) == WATCHDOG_OK)
 			continue;
-		app_record_event(a, watchdog_kind(ev.verdict), "%s", ev.detail);
-		monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
-		if (ev.restart) {
-			d->counters.leak_restarts++;
-			app_event(a, AE_RESTART);
+		if (!ev.restart) {
+			app_record_event(a, watchdog_kind(ev.verdict), "%s", ev.detail);
+			monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
+			continue;
 		}
+		/* Refused once a stop, kill or restart is under way: the user wins. */
+		if (!app_restart_for(a, AE_LIMIT_RESTART, watchdog_kind(ev.verdict), "%s",
+		    ev.detail))
+			continue;
+		monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
+		d->counters.leak_restarts++;
 	}
 }

@@ -56,14 +56,15 @@ static void ready_on_timeout(void *arg)
 {
 	struct app *a = arg;
 
-	app_record_event(a, "ready", "no READY=1 within %lld ms: killed, unstable",
-	    (long long)a->cfg.listen_timeout_ms);
+	if (!lc_accepts(&a->lc, AE_NOT_READY))
+		return;
+	/* Before the step: a waiting `start` reads them when the state moves. */
 	a->not_ready = true;
 	a->fail_gen = a->gen.number;
 	snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': no READY=1 within %lld ms",
 	    a->cfg.name, (long long)a->cfg.listen_timeout_ms);
-	if (kill(-a->gen.pgid, SIGKILL) == -1 && errno != ESRCH)
-		log_warn("%s: kill group %d", a->cfg.name, (int)a->gen.pgid);
+	(void)app_restart_for(a, AE_NOT_READY, "ready", "no READY=1 within %lld ms: "
+	    "killed, unstable", (long long)a->cfg.listen_timeout_ms);
 }
 
 int probe_spawn(struct app *a, int gen, char *env, size_t envlen)
@@ -105,10 +106,7 @@ static void watch_on_change(void *arg)
 {
 	struct app *a = arg;
 
-	if (a->lc.state != ST_ONLINE)
-		return;
-	app_record_event(a, "watch", "change seen: restart");
-	app_event(a, AE_RESTART);
+	(void)app_restart_for(a, AE_AUTO_RESTART, "watch", "change seen: restart");
 }
 
 static void watch_on_warning(const char *msg, void *arg)
@@ -125,10 +123,9 @@ static void health_on_failure(const char *why, void *arg)
 
 	snprintf(detail, sizeof(detail), "%s after %d checks: restart", why,
 	    a->cfg.health.retries);
-	app_record_event(a, "health", "%s", detail);
-	monitor_alert(a, "health", detail);
-	if (a->lc.state == ST_ONLINE)
-		app_event(a, AE_RESTART);
+	if (a->lc.state == ST_ONLINE &&
+	    app_restart_for(a, AE_LIMIT_RESTART, "health", "%s", detail))
+		monitor_alert(a, "health", detail);
 }
 
 static void watch_begin(struct app *a)

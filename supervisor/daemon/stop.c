@@ -50,7 +50,8 @@ static void sweep_now(struct app *a, const struct kill_target *t)
 		log_warn("%s: sweep", a->cfg.name);
 }
 
-void stop_generation(struct app *a)
+/* now: SIGKILL to every process at once (a readiness timeout), no kill_timeout. */
+void stop_generation(struct app *a, bool now)
 {
 	struct kill_target t;
 
@@ -62,7 +63,12 @@ void stop_generation(struct app *a)
 		return;		/* a crash sweep runs; stop_check follows it */
 	a->stop_started_ms = csup_mono_ms();
 	guard_target(a, &t);
-	app_record_event(a, "stop", "%s to %s (%s)", units_signal_name(a->cfg.kill_signal),
+	if (now) {
+		t.mode = KILL_MODE_GROUP;
+		t.sig = SIGKILL;
+		t.timeout_ms = 0;
+	}
+	app_record_event(a, "stop", "%s to %s (%s)", units_signal_name(t.sig),
 	    t.mode == KILL_MODE_GROUP ? "every process" : "the main process",
 	    t.cgroup ? "cgroup" : "fallback");
 	a->gen.killer.data = a;

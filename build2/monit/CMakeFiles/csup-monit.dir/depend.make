@@ -1,0 +1,2 @@
+# Empty dependencies file for csup-monit.
+# This may be replaced when dependencies are built.

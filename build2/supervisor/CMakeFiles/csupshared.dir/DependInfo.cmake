@@ -1,0 +1,23 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt/lifecycle/supervisor/shared/paths.c" "supervisor/CMakeFiles/csupshared.dir/shared/paths.c.o" "gcc" "supervisor/CMakeFiles/csupshared.dir/shared/paths.c.o.d"
+  "/work/wt/lifecycle/supervisor/shared/proto.c" "supervisor/CMakeFiles/csupshared.dir/shared/proto.c.o" "gcc" "supervisor/CMakeFiles/csupshared.dir/shared/proto.c.o.d"
+  "/work/wt/lifecycle/supervisor/shared/resolve.c" "supervisor/CMakeFiles/csupshared.dir/shared/resolve.c.o" "gcc" "supervisor/CMakeFiles/csupshared.dir/shared/resolve.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/wt/lifecycle/build2/supervisor/CMakeFiles/csupconfig.dir/DependInfo.cmake"
+  "/work/wt/lifecycle/build2/common/CMakeFiles/csupcommon.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

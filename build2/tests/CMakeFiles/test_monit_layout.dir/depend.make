@@ -1,0 +1,2 @@
+# Empty dependencies file for test_monit_layout.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,22 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt/lifecycle/tests/unit/test_worker_extract.c" "tests/CMakeFiles/test_worker_extract.dir/unit/test_worker_extract.c.o" "gcc" "tests/CMakeFiles/test_worker_extract.dir/unit/test_worker_extract.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/wt/lifecycle/build2/worker/CMakeFiles/workerlib.dir/DependInfo.cmake"
+  "/work/wt/lifecycle/build2/common/CMakeFiles/memdb.dir/DependInfo.cmake"
+  "/work/wt/lifecycle/build2/common/CMakeFiles/csupcommon.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

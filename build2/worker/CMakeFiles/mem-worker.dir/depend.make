@@ -1,0 +1,2 @@
+# Empty dependencies file for mem-worker.
+# This may be replaced when dependencies are built.

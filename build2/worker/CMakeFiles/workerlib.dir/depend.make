@@ -1,0 +1,2 @@
+# Empty dependencies file for workerlib.
+# This may be replaced when dependencies are built.
