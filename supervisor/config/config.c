@@ -454,6 +454,8 @@ int config_load(const char *path, const struct config_options *opt,
 		if (config_js_eval(&ctx, path, dir, &js, &len) == -1)
 			goto out;
 		ctx.json = true;
+		ctx.js_src = buf;
+		ctx.js_json = js;
 		if (config_json5_parse(&ctx, js, len, &root) == 0)
 			rc = parse_root(&ctx, root, dir, out);
 		remap_js(&ctx, buf, js, out, rc);

@@ -325,11 +325,27 @@ static bool quoted_word(const char *s, char *buf, size_t len)
 	return *s == '"' && n > 0;
 }
 
-/* Line and column (characters) of the first whole-word `w` in src, key-like first. */
-static bool find_word(const char *src, const char *w, int *line, int *col)
+/* Occurrences of "w": (a key) in json before p. */
+static int key_rank(const char *json, const char *p, const char *w)
 {
 	size_t n = strlen(w);
-	const char *p, *best = NULL, *q;
+	const char *q;
+	int k = 0;
+
+	for (q = strstr(json, w); q != NULL && q < p; q = strstr(q + 1, w))
+		if (q > json && q[-1] == '"' && q[n] == '"' && q[n + 1] == ':')
+			k++;
+	return k;
+}
+
+/*
+ * Line and column (characters) of the whole word `w` in src: its (rank+1)th
+ * key-like occurrence (followed by ':'), else its first occurrence.
+ */
+static bool find_word(const char *src, const char *w, int rank, int *line, int *col)
+{
+	size_t n = strlen(w);
+	const char *p, *best = NULL, *any = NULL, *q;
 	int l = 1, c = 1;
 
 	for (p = strstr(src, w); p != NULL; p = strstr(p + 1, w)) {
@@ -338,13 +354,15 @@ static bool find_word(const char *src, const char *w, int *line, int *col)
 		q = p + n;
 		q += (*q == '"' || *q == '\'');
 		q += strspn(q, " \t");
-		if (*q == ':') {
+		if (any == NULL)
+			any = p;
+		if (*q == ':' && (best == NULL || rank-- > 0))
 			best = p;
+		if (*q == ':' && rank < 0)
 			break;
-		}
-		if (best == NULL)
-			best = p;
 	}
+	if (best == NULL)
+		best = any;
 	if (best == NULL)
 		return false;
 	for (p = src; p < best; p++) {
@@ -362,8 +380,9 @@ static bool find_word(const char *src, const char *w, int *line, int *col)
 
 /*
  * A position in the JSON node handed back (one key a line) as the place in
- * the JavaScript source where that key (or string) is first written; the
- * first key inside a mapping or list stands for it. 1:1 when not found.
+ * the JavaScript source where that key is written: its Nth occurrence there
+ * for the Nth in the JSON (apps written in order), else its first; the first
+ * key inside a mapping or list stands for it. 1:1 when not found.
  */
 void config_js_remap(const char *js, const char *json, int *line, int *col)
 {
@@ -375,7 +394,8 @@ void config_js_remap(const char *js, const char *json, int *line, int *col)
 		if ((p = strchr(p, '\n')) != NULL)
 			p++;
 	for (i = 0; p != NULL && i < 3; i++) {
-		if (quoted_word(p, word, sizeof(word)) && find_word(js, word, line, col))
+		if (quoted_word(p, word, sizeof(word)) &&
+		    find_word(js, word, key_rank(json, p, word), line, col))
 			return;
 		if ((p = strchr(p, '\n')) != NULL)
 			p++;

@@ -39,6 +39,8 @@ struct cfg_ctx {
 	struct config_error		*err;
 	struct node			*arena;
 	bool				 json;	/* PM2 .json rules: a repeated key warns */
+	/* A .js file: its source and the JSON node gave back (for positions in messages) */
+	const char			*js_src, *js_json;
 };
 
 /* config_node.c */

@@ -329,10 +329,15 @@ static int check_name(struct cfg_ctx *ctx, const struct app_src *src,
 
 	if (!config_name_valid(name))
 		return cfg_error(ctx, at->line, at->column, "app name '%s' is too long", name);
-	for (i = 0; i < out->n; i++)
-		if (strcmp(out->apps[i].name, name) == 0)
-			return cfg_error(ctx, at->line, at->column, "duplicate app name '%s' "
-			    "(the app at line %d has it too)", name, out->apps[i].line);
+	for (i = 0; i < out->n; i++) {
+		int line = out->apps[i].line, col = out->apps[i].column;
+		if (strcmp(out->apps[i].name, name) != 0)
+			continue;
+		if (ctx->js_src != NULL)	/* the line in the JavaScript source */
+			config_js_remap(ctx->js_src, ctx->js_json, &line, &col);
+		return cfg_error(ctx, at->line, at->column, "duplicate app name '%s' "
+		    "(the app at line %d has it too)", name, line);
+	}
 	return 0;
 }
 
