@@ -235,3 +235,21 @@ two_apps() {
 	[[ "$output" == *"already serves"* ]]
 	no_process_with "sleep $SLEEPN"
 }
+
+@test "run: on a terminal the prefix is coloured, unless NO_COLOR" {
+	command -v script >/dev/null || { [ "${CI:-}" != true ] || false; skip "script (util-linux) is not installed"; }
+	cat >"$WORK/eco.yaml" <<-EOF
+	apps:
+	  - name: tinted
+	    script: /bin/sh
+	    args: ["-c", "echo hello-$MARK"]
+	    autorestart: false
+	EOF
+	# script(1) gives csup run a terminal as its stdout and stderr
+	timeout 30 script -qec "'$CSUP' run '$WORK/eco.yaml'" /dev/null >"$WORK/tty.out" </dev/null
+	grep -q $'\033\\[[0-9;]*mtinted |\033\\[0m '"hello-$MARK" "$WORK/tty.out"
+	NO_COLOR=1 timeout 30 script -qec "'$CSUP' run '$WORK/eco.yaml'" /dev/null >"$WORK/tty2.out" </dev/null
+	grep -q "^tinted | hello-$MARK" "$WORK/tty2.out"
+	run grep -c $'\033' "$WORK/tty2.out"
+	[ "$output" = 0 ]
+}
