@@ -5,6 +5,7 @@
  */
 #include "check.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "paths.h"
 #include "units.h"
 
 struct check_opts {
@@ -127,9 +129,27 @@ static void print_value(const char *key, json_t *v)
 	}
 }
 
+/*
+ * The resolved fields of one app, the default log paths included (where
+ * the daemon of $CSUP_HOME would write them; no file is touched).
+ */
+static json_t *app_json(const struct app_config *a)
+{
+	json_t *o = config_app_to_json(a);
+	struct paths p;
+	char out[PATH_MAX], err[PATH_MAX];
+
+	if (o == NULL || paths_init(&p, false) == -1)
+		return o;
+	paths_app_logs(&p, a, out, err, sizeof(out));
+	json_object_set_new(o, "out_file", json_string(out));
+	json_object_set_new(o, "error_file", json_string(err));
+	return o;
+}
+
 static void print_app(const struct app_config *a)
 {
-	json_t *o = config_app_to_json(a), *v;
+	json_t *o = app_json(a), *v;
 	const char *key;
 
 	if (o == NULL)
@@ -150,7 +170,7 @@ static int print_json(const struct app_list *l)
 	char *s;
 
 	for (i = 0; arr != NULL && i < l->n; i++)
-		json_array_append_new(arr, config_app_to_json(&l->apps[i]));
+		json_array_append_new(arr, app_json(&l->apps[i]));
 	s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(arr);
 	if (s == NULL) {
@@ -204,10 +224,7 @@ int check_main(int argc, char **argv)
 		return print_fields(o.json);
 	o.cfg.check = true;
 	if (config_load(o.file, &o.cfg, &list, &err) == -1) {
-		if (err.line > 0)
-			fprintf(stderr, "%s:%d:%d: %s\n", o.file, err.line, err.column, err.msg);
-		else
-			fprintf(stderr, "%s: %s\n", o.file, err.msg);
+		config_error_print(o.file, &err);
 		return 2;
 	}
 	for (i = 0; i < list.nwarnings; i++)

@@ -151,7 +151,7 @@ static json_t *load_file(const char *file, const struct opts *o, bool strict_onl
 
 	memset(&err, 0, sizeof(err));
 	if (config_load(file, &copt, &list, &err) == -1) {
-		fprintf(stderr, "%s:%d:%d: %s\n", file, err.line, err.column, err.msg);
+		config_error_print(file, &err);
 		return NULL;
 	}
 	for (size_t i = 0; i < list.nwarnings; i++)

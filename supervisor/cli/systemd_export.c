@@ -470,11 +470,7 @@ int export_main(int argc, char **argv)
 	memset(&list, 0, sizeof(list));
 	memset(&err, 0, sizeof(err));
 	if (config_load(a.file, &opt, &list, &err) == -1) {
-		if (err.line > 0)
-			fprintf(stderr, "%s:%d:%d: %s\n", a.file, err.line, err.column,
-			    err.msg);
-		else
-			fprintf(stderr, "%s: %s\n", a.file, err.msg);
+		config_error_print(a.file, &err);
 		return 2;
 	}
 	print_warnings(a.file, &list);

@@ -112,6 +112,12 @@ struct config_options {
 int  config_load(const char *path, const struct config_options *opt,
 	    struct app_list *out, struct config_error *err);
 void config_app_list_free(struct app_list *list);
+/*
+ * The one form of a file's error on stderr, for every command that loads
+ * one: FILE:LINE:COLUMN: message, or FILE: message when the error has no
+ * place (a file that cannot be opened or read).
+ */
+void config_error_print(const char *file, const struct config_error *err);
 
 /* Fills every default; name is the only field left NULL. */
 void config_app_defaults(struct app_config *app);

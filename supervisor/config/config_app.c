@@ -3,6 +3,7 @@
 #include "config_fields.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,14 @@ void config_app_list_free(struct app_list *list)
 		free(list->warnings[i].msg);
 	free(list->warnings);
 	memset(list, 0, sizeof(*list));
+}
+
+void config_error_print(const char *file, const struct config_error *err)
+{
+	if (err->line > 0)
+		fprintf(stderr, "%s:%d:%d: %s\n", file, err->line, err->column, err->msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, err->msg);
 }
 
 bool config_name_valid(const char *name)
