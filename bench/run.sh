@@ -181,6 +181,7 @@ mem_sample() {
 		rec "$tool" "rssd$tag" "$(rss_kb "$pid")"
 		rec "$tool" "rssh$tag" "$(rss_kb "$pid" $helpers)"
 		rec "$tool" "pssh$tag" "$(pss_kb "$pid" $helpers)"
+		rec "$tool" "pssd$tag" "$(pss_kb "$pid")"
 		rec "$tool" "nhelp$tag" "$(echo $helpers | wc -w)"
 	}
 }
@@ -480,6 +481,49 @@ bench_soak() {
 	esac
 }
 
+# ------------------------------------------------------------- targets
+# bench_http_mem: the csup daemon's memory with 20 apps and CSUP_HTTP on
+# (a free loopback port), to print beside the HTTP-off figure of bench_basic.
+bench_http_mem() {
+	local r
+	for r in $(seq "$RUNS"); do
+		MARKS=()
+		t_begin csup
+		export CSUP_HTTP=127.0.0.1:0
+		spec_simple "$T_HOME/spec20" 1 20
+		t_add "$T_HOME/spec20"
+		if wait_for 60 marker_count_is 20 "${MARKS[@]}"; then
+			mem_sample csup 20http
+		else
+			note "csup: 20 apps did not start with HTTP on (run $r)"
+		fi
+		t_end
+		kill_markers "${MARKS[@]}"
+		export CSUP_HTTP=off
+	done
+}
+
+# targets: the three goals of the client/daemon redesign, PM2 beside each.
+targets() {
+	local c p r
+	echo
+	echo "### Targets of the two-program design (medians; PM2 in the same run)"
+	echo
+	echo "| target | csup | PM2 | csup : PM2 | goal | result |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	c=$(med csup status) p=$(med pm2 status) r=2
+	[ -n "$c" ] && [ -n "$p" ] && { fcmp "$p" ge "$(awk -v c="$c" 'BEGIN { print c * 50 }')"; r=$?; }
+	echo "| \`csup status --json\` vs \`pm2 jlist\`, 20 apps, ms | $(cell csup status 2) | $(cell pm2 status 1) | $(ratio "$c" "$p") | >= 50x faster | $(goal $r) |"
+	c=$(med csup rssd20) p=$(med pm2 rssd20) r=2
+	[ -n "$c" ] && { fcmp "$c" le 3072; r=$?; }
+	echo "| daemon RSS, 20 apps, CSUP_HTTP=off, no health check, MiB | $(mib csup rssd20) | $(mib pm2 rssd20) | $(ratio "$c" "$p") | <= 3 MiB | $(goal $r) |"
+	c=$(med csup rssd20http)
+	echo "| daemon RSS, 20 apps, CSUP_HTTP on (libmicrohttpd loaded), MiB | $(mib csup rssd20http) | $(mib pm2 rssd20) | $(ratio "$c" "$p") | printed | - |"
+	c=$(med csup pssh20) p=$(med pm2 pssd20) r=2
+	[ -n "$c" ] && [ -n "$p" ] && { fcmp "$c" le "$(awk -v p="$p" 'BEGIN { print p / 10 }')"; r=$?; }
+	echo "| daemon + $(med csup nhelp20 | cut -d. -f1) loggers PSS (csup) vs PM2's daemon PSS, 20 apps, MiB | $(mib csup pssh20) | $(mib pm2 pssd20) | $(ratio "$c" "$p") | <= 1/10 of PM2 | $(goal $r) |"
+}
+
 # ---------------------------------------------------------------- table
 goal() { # goal COND-OK: holds / fails / n/a
 	case $1 in 0) echo "holds" ;; 1) echo "**fails**" ;; *) echo "n/a" ;; esac
@@ -617,6 +661,7 @@ main() {
 	CSUP_LIBS=$(ldd "$CSUP" 2>/dev/null | grep -c '=>')
 
 	skip basic || each bench_basic csup pm2 sup
+	if ! skip basic && usable csup; then bench_http_mem; fi
 	skip tree || each bench_tree csup pm2 sup supg
 	skip orphans || each bench_orphans csup csupf pm2 sup supg
 	skip recover || each bench_recover csup csupf pm2 sup
@@ -633,6 +678,7 @@ main() {
 		echo "- csup kill mode in this run: $(cat "$DATA/csup.mode" 2>/dev/null || echo unknown); with CSUP_CGROUPS=0: $(cat "$DATA/csupf.mode" 2>/dev/null || echo unknown)"
 		echo
 		table
+		skip basic || targets
 		echo
 		echo "Figures: median (min-max) over the runs. Ratios are csup : other (1 : 17 = csup uses or takes 1/17 of the other's)."
 		echo "Every app is bench/app.sh (perl; no shell between the tool and the processes). supervisord runs with"

@@ -518,6 +518,7 @@ static void teardown(struct daemon *d)
 	ctl_close_all(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
+	health_lib_close(d->health_lib);	/* after the last checker */
 	while ((l = d->loggers) != NULL) {
 		d->loggers = l->next;
 		free(l);
@@ -565,8 +566,6 @@ int daemon_serve(bool fg, struct run *run)
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	if (cgroup_base_init(&d.cg, d.paths.id) == -1)
 		log_info("cgroups not used: %s", d.cg.reason);
-	if (health_global_init() == -1)
-		fatalx("cannot initialise libcurl");
 	setup_loop(&d);
 	if (store_open_or_recover(d.paths.db, &d.store, note, sizeof(note)) == -1)
 		fatalx("cannot open %s%s%s", d.paths.db, *note ? ": " : "", note);
@@ -589,6 +588,5 @@ int daemon_serve(bool fg, struct run *run)
 	if (run)
 		run_stop(&d);
 	teardown(&d);
-	health_global_cleanup();
 	return run ? run_exit_code(run) : 0;
 }

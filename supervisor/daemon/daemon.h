@@ -62,6 +62,7 @@ struct daemon {
 	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
 	struct http_server	*http;
 	struct alert_ctx	*alerts;
+	struct health_lib	*health_lib;	/* libcurl, from the first health check */
 	struct metrics_counters	 counters;
 	struct run		*run;		/* `csup run` (run.c), else NULL */
 };

@@ -162,13 +162,20 @@ static void watch_begin(struct app *a)
 
 static void health_begin(struct app *a)
 {
+	struct daemon *d = a->d;
+	char err[256];
 	struct health_params hp = {
 		.url = a->cfg.health.url, .tcp = a->cfg.health.tcp,
 		.interval_ms = a->cfg.health.interval_ms, .timeout_ms = a->cfg.health.timeout_ms,
 		.retries = a->cfg.health.retries, .on_failure = health_on_failure, .arg = a,
 	};
 
-	if (a->health == NULL && (a->health = health_new(a->d->loop, &hp)) == NULL) {
+	if (d->health_lib == NULL && (d->health_lib = health_lib_open(err, sizeof(err))) == NULL) {
+		log_warnx("%s: cannot check health: %s", a->cfg.name, err);
+		return;
+	}
+	hp.lib = d->health_lib;
+	if (a->health == NULL && (a->health = health_new(d->loop, &hp)) == NULL) {
 		log_warn("%s: cannot check health", a->cfg.name);
 		return;
 	}

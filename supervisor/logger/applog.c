@@ -336,8 +336,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csup logger %s: %s\n", argv[1], strerror(errno));
 	if ((s = calloc(2, sizeof(*s))) == NULL)
 		return 1;
-	s[0] = (struct stream){ .in = 3, .file = &l.out };
-	s[1] = (struct stream){ .in = 4, .file = strcmp(l.err.path, l.out.path) ? &l.err : &l.out };
+	/*
+	 * Field by field: a compound literal would write all of both buffers
+	 * (128 KiB of zeros) and make every page of them the logger's own;
+	 * calloc's fresh pages stay unbacked until a long line needs them.
+	 */
+	s[0].in = 3;
+	s[0].file = &l.out;
+	s[1].in = 4;
+	s[1].file = strcmp(l.err.path, l.out.path) ? &l.err : &l.out;
 	mirror_init(&s[0].mirror, mf, mf == MIRROR_OFF ? -1 : 5, argv[1], "out");
 	mirror_init(&s[1].mirror, mf, mf == MIRROR_OFF ? -1 : 6, argv[1], "err");
 	run(&l, s);

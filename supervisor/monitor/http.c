@@ -11,10 +11,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "dashboard.h"
 #include "http.h"
+#include "http_lib.h"
 #include "netlocal.h"
 #include "log.h"
 
@@ -24,9 +23,10 @@
 
 struct http_server {
 	ev_io			 io;		/* on MHD's epoll fd */
-	ev_timer		 timer;		/* MHD_get_timeout() */
+	ev_timer		 timer;		/* srv->m.get_timeout() */
 	struct ev_loop		*loop;
 	struct MHD_Daemon	*mhd;
+	struct http_lib		 m;		/* libmicrohttpd, loaded by http_start */
 	struct http_callbacks	 cb;
 	int			 port;
 	bool			 loopback;	/* bound to a loopback address */
@@ -137,29 +137,30 @@ fail:
 
 /* ---- responses -------------------------------------------------------- */
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
-    const char *type, char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+static enum MHD_Result reply(struct http_server *srv, struct MHD_Connection *c,
+    unsigned int status, const char *type, char *body, size_t len, enum MHD_ResponseMemoryMode mode)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body, mode);
+	r = srv->m.create_response_from_buffer(len, body, mode);
 	if (r == NULL) {
 		if (mode == MHD_RESPMEM_MUST_FREE)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	srv->m.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	srv->m.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		srv->m.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = srv->m.queue_response(c, status, r);
+	srv->m.destroy_response(r);
 	return ret;
 }
 
 /* Takes the reference to j. */
-static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned int status, json_t *j)
+static enum MHD_Result reply_json(struct http_server *srv, struct MHD_Connection *c,
+    unsigned int status, json_t *j)
 {
 	char *s;
 
@@ -169,15 +170,15 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned int status,
 	json_decref(j);
 	if (s == NULL)
 		return MHD_NO;
-	return reply(c, status, "application/json", s, strlen(s), MHD_RESPMEM_MUST_FREE);
+	return reply(srv, c, status, "application/json", s, strlen(s), MHD_RESPMEM_MUST_FREE);
 }
 
-static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned int status,
-    const char *msg, const char *what)
+static enum MHD_Result reply_error(struct http_server *srv, struct MHD_Connection *c,
+    unsigned int status, const char *msg, const char *what)
 {
 	json_t *text = json_sprintf("%s%s%.200s", msg, what ? ": " : "", what ? what : "");
 
-	return reply_json(c, status, json_pack("{s:o}", "error", text));
+	return reply_json(srv, c, status, json_pack("{s:o}", "error", text));
 }
 
 /* ---- routes ----------------------------------------------------------- */
@@ -204,20 +205,20 @@ static enum MHD_Result route_metrics(struct http_server *srv, struct MHD_Connect
 	size_t len;
 
 	if ((apps = srv->cb.apps(srv->cb.arg)) == NULL)
-		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
+		return reply_error(srv, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
 	if (srv->cb.counters != NULL)
 		srv->cb.counters(srv->cb.arg, &mc);
 	text = metrics_render(apps, &mc, &len);
 	json_decref(apps);
 	if (text == NULL)
-		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "metrics", strerror(errno));
-	return reply(c, MHD_HTTP_OK, METRICS_CONTENT_TYPE, text, len, MHD_RESPMEM_MUST_FREE);
+		return reply_error(srv, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "metrics", strerror(errno));
+	return reply(srv, c, MHD_HTTP_OK, METRICS_CONTENT_TYPE, text, len, MHD_RESPMEM_MUST_FREE);
 }
 
 static enum MHD_Result route_samples(struct http_server *srv,
     struct MHD_Connection *c, const char *name)
 {
-	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	const char *since = srv->m.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
 	long long v = 0;
 	char *end;
 	json_t *j;
@@ -226,11 +227,11 @@ static enum MHD_Result route_samples(struct http_server *srv,
 		errno = 0;
 		v = strtoll(since, &end, 10);
 		if (*since < '0' || *since > '9' || *end != '\0' || errno != 0)
-			return reply_error(c, MHD_HTTP_BAD_REQUEST, "bad since", since);
+			return reply_error(srv, c, MHD_HTTP_BAD_REQUEST, "bad since", since);
 	}
 	if ((j = srv->cb.samples(srv->cb.arg, name, (int64_t)v)) == NULL)
-		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", name);
-	return reply_json(c, MHD_HTTP_OK, j);
+		return reply_error(srv, c, MHD_HTTP_NOT_FOUND, "no such app", name);
+	return reply_json(srv, c, MHD_HTTP_OK, j);
 }
 
 /* /api/apps/NAME and /api/apps/NAME/samples; rest is after "/api/apps/". */
@@ -243,17 +244,17 @@ static enum MHD_Result route_app(struct http_server *srv, struct MHD_Connection 
 	json_t *j;
 
 	if (!valid_name(rest, len))
-		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", rest);
+		return reply_error(srv, c, MHD_HTTP_NOT_FOUND, "no such app", rest);
 	memcpy(name, rest, len);
 	name[len] = '\0';
 	if (slash != NULL) {
 		if (strcmp(slash, "/samples") != 0)
-			return reply_error(c, MHD_HTTP_NOT_FOUND, "no such path", slash);
+			return reply_error(srv, c, MHD_HTTP_NOT_FOUND, "no such path", slash);
 		return route_samples(srv, c, name);
 	}
 	if ((j = srv->cb.app(srv->cb.arg, name)) == NULL)
-		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such app", name);
-	return reply_json(c, MHD_HTTP_OK, j);
+		return reply_error(srv, c, MHD_HTTP_NOT_FOUND, "no such app", name);
+	return reply_json(srv, c, MHD_HTTP_OK, j);
 }
 
 /* 200 {} when every app that should run is ready, else 503 naming them. */
@@ -262,8 +263,8 @@ static enum MHD_Result route_readyz(struct http_server *srv, struct MHD_Connecti
 	json_t *j = srv->cb.ready ? srv->cb.ready(srv->cb.arg) : json_object();
 
 	if (j == NULL)
-		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no readiness", NULL);
-	return reply_json(c, json_object_size(j) == 0 ? MHD_HTTP_OK :
+		return reply_error(srv, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no readiness", NULL);
+	return reply_json(srv, c, json_object_size(j) == 0 ? MHD_HTTP_OK :
 	    MHD_HTTP_SERVICE_UNAVAILABLE, j);
 }
 
@@ -278,23 +279,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 
 	/* Answered at the first call: nothing here reads a request body. */
 	if (srv->loopback) {
-		host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		host = srv->m.lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_HOST);
 		/* Anything else reaching a loopback listener came through a name that
 		 * resolves here (DNS rebinding): it is misdirected. */
 		if (host != NULL && !net_host_is_loopback(host, strlen(host)))
-			return reply_error(c, HTTP_MISDIRECTED, "misdirected request", host);
+			return reply_error(srv, c, HTTP_MISDIRECTED, "misdirected request", host);
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", method);
+		return reply_error(srv, c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", method);
 	if (strcmp(url, "/") == 0) {
 		page = dashboard_html(&len);
-		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)page,
+		return reply(srv, c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)page,
 		    len, MHD_RESPMEM_PERSISTENT);
 	}
 	if (strcmp(url, "/healthz") == 0)
-		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3,
+		return reply(srv, c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3,
 		    MHD_RESPMEM_PERSISTENT);
 	if (strcmp(url, "/readyz") == 0)
 		return route_readyz(srv, c);
@@ -302,12 +303,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return route_metrics(srv, c);
 	if (strcmp(url, "/api/apps") == 0) {
 		if ((j = srv->cb.apps(srv->cb.arg)) == NULL)
-			return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
-		return reply_json(c, MHD_HTTP_OK, j);
+			return reply_error(srv, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "no status", NULL);
+		return reply_json(srv, c, MHD_HTTP_OK, j);
 	}
 	if (strncmp(url, "/api/apps/", 10) == 0)
 		return route_app(srv, c, url + 10);
-	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such path", url);
+	return reply_error(srv, c, MHD_HTTP_NOT_FOUND, "no such path", url);
 }
 
 /* ---- the loop --------------------------------------------------------- */
@@ -329,7 +330,7 @@ static void rearm(struct http_server *srv)
 	MHD_UNSIGNED_LONG_LONG ms;
 
 	ev_timer_stop(srv->loop, &srv->timer);
-	if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
+	if (srv->m.get_timeout(srv->mhd, &ms) == MHD_YES) {
 		ev_timer_set(&srv->timer, (ev_tstamp)ms / 1000.0, 0.);
 		ev_timer_start(srv->loop, &srv->timer);
 	}
@@ -339,7 +340,7 @@ static void on_io(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct http_server *srv = (struct http_server *)w;	/* io is first */
 
-	MHD_run(srv->mhd);
+	srv->m.run(srv->mhd);
 	rearm(srv);
 }
 
@@ -348,13 +349,13 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	struct http_server *srv = (struct http_server *)((char *)w -
 	    offsetof(struct http_server, timer));
 
-	MHD_run(srv->mhd);
+	srv->m.run(srv->mhd);
 	rearm(srv);
 }
 
 static struct MHD_Daemon *mhd_start(struct http_server *srv, int fd)
 {
-	return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+	return srv->m.start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first, or MHD complains */
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -370,6 +371,7 @@ int http_start(struct ev_loop *loop, const char *spec,
 	socklen_t len;
 	const union MHD_DaemonInfo *info;
 	struct http_server *srv = NULL;
+	char why[256];
 	int fd = -1, r, saved;
 
 	*out = NULL;
@@ -384,6 +386,11 @@ int http_start(struct ev_loop *loop, const char *spec,
 	srv->loop = loop;
 	srv->cb = *cb;
 	srv->loopback = net_addr_is_loopback(&ss);
+	if (http_lib_open(&srv->m, why, sizeof(why)) == -1) {
+		log_warnx("http: %s", why);
+		errno = ELIBACC;
+		goto fail;
+	}
 	if ((fd = listen_on(&ss, len, &srv->port)) == -1)
 		goto fail;
 	if ((srv->mhd = mhd_start(srv, fd)) == NULL) {
@@ -391,7 +398,7 @@ int http_start(struct ev_loop *loop, const char *spec,
 		goto fail;
 	}
 	fd = -1;	/* MHD owns it now */
-	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	info = srv->m.get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	if (info == NULL) {
 		errno = ENOTSUP;
 		goto fail;
@@ -405,9 +412,10 @@ int http_start(struct ev_loop *loop, const char *spec,
 fail:
 	saved = errno;
 	if (srv->mhd != NULL)
-		MHD_stop_daemon(srv->mhd);
+		srv->m.stop_daemon(srv->mhd);
 	if (fd != -1)
 		close(fd);
+	http_lib_close(&srv->m);
 	free(srv);
 	errno = saved;
 	return -1;
@@ -419,7 +427,8 @@ void http_stop(struct http_server *srv)
 		return;
 	ev_io_stop(srv->loop, &srv->io);
 	ev_timer_stop(srv->loop, &srv->timer);
-	MHD_stop_daemon(srv->mhd);
+	srv->m.stop_daemon(srv->mhd);
+	http_lib_close(&srv->m);
 	free(srv);
 }
 

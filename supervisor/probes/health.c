@@ -1,7 +1,7 @@
 /*
  * health.c: HTTP and TCP health checks on curl's multi_socket interface,
  * driven by libev (health.h). One multi handle a checker, at most one
- * transfer in it at a time.
+ * transfer in it at a time. libcurl through the caller's health_lib table.
  */
 #include "health.h"
 
@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <curl/curl.h>
 #include <ev.h>
+
+#include "health_lib.h"
 
 struct health_sock {
 	ev_io			 io;
@@ -22,6 +23,7 @@ struct health_sock {
 
 struct health {
 	struct ev_loop		*loop;
+	const struct health_lib	*c;		/* libcurl, loaded by the caller */
 	CURLM			*multi;
 	CURL			*easy;		/* the check in flight, or NULL */
 	ev_timer		 tick;		/* every interval */
@@ -41,16 +43,6 @@ struct health {
 };
 
 static void really_free(struct health *h);
-
-int health_global_init(void)
-{
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
-
-void health_global_cleanup(void)
-{
-	curl_global_cleanup();
-}
 
 /* Re-entrancy: a callback of ours may free h; free it on the way out. */
 static void enter(struct health *h)
@@ -75,12 +67,12 @@ static void describe_error(struct health *h, CURL *e, CURLcode rc, char *buf, si
 		snprintf(buf, len, "timeout after %ld ms", h->timeout_ms);
 		return;
 	case CURLE_COULDNT_CONNECT:
-		curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+		h->c->easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr == ECONNREFUSED)
 			snprintf(buf, len, "connection refused");
 		else
 			snprintf(buf, len, "cannot connect: %s",
-			    oserr != 0 ? strerror((int)oserr) : curl_easy_strerror(rc));
+			    oserr != 0 ? strerror((int)oserr) : h->c->easy_strerror(rc));
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		snprintf(buf, len, "cannot resolve host");
@@ -91,7 +83,7 @@ static void describe_error(struct health *h, CURL *e, CURLcode rc, char *buf, si
 	default:
 		/* errbuf can be longer than the result text: cut on purpose. */
 		snprintf(buf, len, "%.*s", (int)len - 1,
-		    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(rc));
+		    h->errbuf[0] != '\0' ? h->errbuf : h->c->easy_strerror(rc));
 	}
 }
 
@@ -101,7 +93,7 @@ static void record(struct health *h, CURL *e, CURLcode rc)
 	curl_off_t us = 0;
 	long code = 0;
 
-	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &us);
+	h->c->easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &us);
 	r->known = true;
 	r->latency_ms = (int64_t)(us / 1000);
 	r->at = ev_now(h->loop);
@@ -113,7 +105,7 @@ static void record(struct health *h, CURL *e, CURLcode rc)
 		r->ok = true;
 		snprintf(r->text, sizeof(r->text), "connected");
 	} else {
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+		h->c->easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
 		r->ok = code >= 200 && code < 400;
 		snprintf(r->text, sizeof(r->text), "HTTP %ld", code);
 	}
@@ -124,8 +116,8 @@ static void drop_easy(struct health *h)
 {
 	if (h->easy == NULL)
 		return;
-	curl_multi_remove_handle(h->multi, h->easy);
-	curl_easy_cleanup(h->easy);
+	h->c->multi_remove_handle(h->multi, h->easy);
+	h->c->easy_cleanup(h->easy);
 	h->easy = NULL;
 }
 
@@ -136,7 +128,7 @@ static void collect(struct health *h)
 	int left;
 	bool failed = false;
 
-	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+	while ((msg = h->c->multi_info_read(h->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE || msg->easy_handle != h->easy)
 			continue;
 		record(h, h->easy, msg->data.result);
@@ -164,7 +156,7 @@ static void sock_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	if (revents & EV_WRITE)
 		action |= CURL_CSELECT_OUT;
 	enter(h);
-	curl_multi_socket_action(h->multi, io->fd, action, &running);
+	h->c->multi_socket_action(h->multi, io->fd, action, &running);
 	collect(h);
 	leave(h);
 }
@@ -191,7 +183,7 @@ static int sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *sockp
 	if (what == CURL_POLL_REMOVE) {
 		if (s != NULL)
 			sock_free(h, s);
-		curl_multi_assign(h->multi, fd, NULL);
+		h->c->multi_assign(h->multi, fd, NULL);
 		return 0;
 	}
 	if (s == NULL) {
@@ -202,7 +194,7 @@ static int sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *sockp
 		h->socks = s;
 		ev_init(&s->io, sock_io_cb);
 		s->io.data = s;
-		curl_multi_assign(h->multi, fd, s);
+		h->c->multi_assign(h->multi, fd, s);
 	}
 	if (what & CURL_POLL_IN)
 		events |= EV_READ;
@@ -220,7 +212,7 @@ static void curl_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	int running;
 
 	enter(h);
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	h->c->multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	collect(h);
 	leave(h);
 }
@@ -255,24 +247,24 @@ static CURL *easy_new(struct health *h)
 	CURL *e;
 	CURLcode rc = CURLE_OK;
 
-	if ((e = curl_easy_init()) == NULL)
+	if ((e = h->c->easy_init()) == NULL)
 		return NULL;
 	h->errbuf[0] = '\0';
-	rc |= curl_easy_setopt(e, CURLOPT_URL, h->url);
-	rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-	rc |= curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-	rc |= curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	rc |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "csup-health/" CSUP_VERSION);
-	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
-	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
-	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	rc |= h->c->easy_setopt(e, CURLOPT_URL, h->url);
+	rc |= h->c->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc |= h->c->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	rc |= h->c->easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+	rc |= h->c->easy_setopt(e, CURLOPT_NOPROXY, "*");
+	rc |= h->c->easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	rc |= h->c->easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	rc |= h->c->easy_setopt(e, CURLOPT_USERAGENT, "csup-health/" CSUP_VERSION);
+	rc |= h->c->easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	rc |= h->c->easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+	rc |= h->c->easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	if (h->tcp)
-		rc |= curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+		rc |= h->c->easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
 	if (rc != CURLE_OK) {
-		curl_easy_cleanup(e);
+		h->c->easy_cleanup(e);
 		return NULL;
 	}
 	return e;
@@ -286,8 +278,8 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;		/* the previous check is still running */
 	if ((h->easy = easy_new(h)) == NULL)
 		return;
-	if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK) {
-		curl_easy_cleanup(h->easy);
+	if (h->c->multi_add_handle(h->multi, h->easy) != CURLM_OK) {
+		h->c->easy_cleanup(h->easy);
 		h->easy = NULL;
 	}
 }
@@ -296,12 +288,12 @@ static int health_init_multi(struct health *h)
 {
 	CURLMcode rc = CURLM_OK;
 
-	if ((h->multi = curl_multi_init()) == NULL)
+	if ((h->multi = h->c->multi_init()) == NULL)
 		return -1;
-	rc |= curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
-	rc |= curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	rc |= curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	rc |= curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	rc |= h->c->multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	rc |= h->c->multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	rc |= h->c->multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	rc |= h->c->multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	return rc == CURLM_OK ? 0 : -1;
 }
 
@@ -310,7 +302,7 @@ struct health *health_new(struct ev_loop *loop, const struct health_params *p)
 	struct health *h;
 	int r;
 
-	if ((p->url == NULL) == (p->tcp == NULL) || p->interval_ms <= 0 ||
+	if (p->lib == NULL || (p->url == NULL) == (p->tcp == NULL) || p->interval_ms <= 0 ||
 	    p->timeout_ms <= 0 || p->retries < 1 || p->on_failure == NULL) {
 		errno = EINVAL;
 		return NULL;
@@ -318,6 +310,7 @@ struct health *health_new(struct ev_loop *loop, const struct health_params *p)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->loop = loop;
+	h->c = p->lib;
 	h->tcp = p->tcp != NULL;
 	h->timeout_ms = (long)p->timeout_ms;
 	h->interval = (double)p->interval_ms / 1000.;
@@ -360,7 +353,7 @@ static void really_free(struct health *h)
 
 	health_stop(h);
 	if (h->multi != NULL)
-		curl_multi_cleanup(h->multi);	/* may still call sock_cb: h is valid */
+		h->c->multi_cleanup(h->multi);	/* may still call sock_cb: h is valid */
 	while ((s = h->socks) != NULL)
 		sock_free(h, s);
 	free(h->url);

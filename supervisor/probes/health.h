@@ -21,12 +21,15 @@
 #define CSUP_HEALTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ev_loop;
 struct health;
+struct health_lib;
 
 struct health_params {
+	const struct health_lib *lib;	/* health_lib_open(); outlives the checker */
 	const char	*url;		/* http(s)://..., or NULL */
 	const char	*tcp;		/* HOST:PORT ([v6]:PORT), or NULL; one of the two */
 	int64_t		 interval_ms;	/* > 0 */
@@ -46,9 +49,13 @@ struct health_result {
 	uint64_t checks;	/* checks finished since health_new */
 };
 
-/* Once at daemon start (before any thread) and once at exit: libcurl's global state. */
-int	 health_global_init(void);
-void	 health_global_cleanup(void);
+/*
+ * libcurl, loaded on first use (dlopen of libcurl.so.4) with its global
+ * state: once, before the first checker, from the one thread; NULL with a
+ * one-line reason in err. Closed after the last checker is freed.
+ */
+struct health_lib *health_lib_open(char *err, size_t len);
+void	 health_lib_close(struct health_lib *lib);
 
 /* At spawn or at online: allocate (strings are copied). Checks do not run yet. */
 struct health *health_new(struct ev_loop *loop, const struct health_params *p);

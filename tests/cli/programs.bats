@@ -75,3 +75,36 @@ exe_of() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"usage: csupd"* ]]
 }
+
+# maps_has PID SONAME-PREFIX: the process maps that library.
+maps_has() {
+	grep -q "/$2" "/proc/$1/maps"
+}
+
+@test "csupd maps libcurl only with a health check, libmicrohttpd only with HTTP on" {
+	export CSUP_HTTP=off
+	csup start sh --name plain -- -c "while :; do sleep 1; done; : $MARK" >/dev/null
+	pid=$(csup ping)
+	run maps_has "$pid" libcurl.so
+	[ "$status" -ne 0 ]
+	run maps_has "$pid" libmicrohttpd.so
+	[ "$status" -ne 0 ]
+	# A TCP check of a port nobody uses: curl runs it, the app stays up meanwhile.
+	cat >"$WORK/eco.yaml" <<YAML
+apps:
+  - name: checked
+    script: sh
+    args: ["-c", "while :; do sleep 1; done; : $MARK"]
+    health: {tcp: "127.0.0.1:9", interval: 60000, timeout: 1000, retries: 3}
+YAML
+	csup start "$WORK/eco.yaml" >/dev/null
+	wait_until 20 maps_has "$pid" libcurl.so
+	run maps_has "$pid" libmicrohttpd.so
+	[ "$status" -ne 0 ]
+	csup kill >/dev/null
+	export CSUP_HTTP=127.0.0.1:0
+	pid=$(csup ping)
+	wait_until 20 maps_has "$pid" libmicrohttpd.so
+	run maps_has "$pid" libcurl.so
+	[ "$status" -ne 0 ]
+}

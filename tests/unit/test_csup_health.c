@@ -61,6 +61,9 @@ struct fx {
 	bool			 free_in_cb;
 };
 
+/* libcurl, loaded once for the whole group (health_lib_open). */
+static struct health_lib *curl;
+
 static void on_failure(const char *why, void *arg)
 {
 	struct fx *f = arg;
@@ -110,7 +113,7 @@ static void start(struct fx *f, const char *path, const char *tcp, int64_t inter
 {
 	char url[128];
 	struct health_params hp = {
-		.interval_ms = interval, .timeout_ms = timeout, .retries = retries,
+		.lib = curl, .interval_ms = interval, .timeout_ms = timeout, .retries = retries,
 		.on_failure = on_failure, .arg = f,
 	};
 
@@ -315,8 +318,9 @@ static void test_free_in_callback(void **state)
 static void test_bad_params(void **state)
 {
 	struct fx *f = *state;
-	struct health_params hp = { .url = "http://127.0.0.1:1/", .tcp = "127.0.0.1:1",
-		.interval_ms = 10, .timeout_ms = 10, .retries = 1, .on_failure = on_failure };
+	struct health_params hp = { .lib = curl, .url = "http://127.0.0.1:1/",
+		.tcp = "127.0.0.1:1", .interval_ms = 10, .timeout_ms = 10, .retries = 1,
+		.on_failure = on_failure };
 
 	assert_null(health_new(f->loop, &hp));
 	assert_int_equal(errno, EINVAL);
@@ -324,17 +328,27 @@ static void test_bad_params(void **state)
 	hp.retries = 0;
 	assert_null(health_new(f->loop, &hp));
 	assert_int_equal(errno, EINVAL);
+	hp.retries = 1;
+	hp.lib = NULL;		/* libcurl not loaded */
+	assert_null(health_new(f->loop, &hp));
+	assert_int_equal(errno, EINVAL);
 }
 
 static int group_setup(void **state)
 {
+	char err[256];
+
 	signal(SIGPIPE, SIG_IGN);
-	return health_global_init();
+	if ((curl = health_lib_open(err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	health_global_cleanup();
+	health_lib_close(curl);
 	return 0;
 }
 
