@@ -12,73 +12,10 @@
 
 #include "cli.h"
 #include "paths.h"
-#include "units.h"
 
 extern char **environ;
 
-struct opts {
-	const char	*only;		/* --only A,B */
-	const char	*env_name;	/* --env NAME */
-	const char	*name;		/* --name N */
-	bool		 json;
-	bool		 follow;
-	bool		 update_env;
-	bool		 no_start;
-	long		 lines;
-	int		 npos;
-	char		*pos[4];	/* positional arguments */
-	char	       **rest;		/* after "--" */
-};
-
-
-static int usage_error(const char *cmd, const char *msg)
-{
-	fprintf(stderr, "csup %s: %s (try 'csup --help')\n", cmd, msg);
-	return CSUP_EXIT_USAGE;
-}
-
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->lines = 15;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
-
-		if (strcmp(a, "--") == 0) {
-			o->rest = argv + i + 1;
-			return 0;
-		} else if (strcmp(a, "--json") == 0)
-			o->json = true;
-		else if (strcmp(a, "--follow") == 0 || strcmp(a, "-f") == 0)
-			o->follow = true;
-		else if (strcmp(a, "--update-env") == 0)
-			o->update_env = true;
-		else if (strcmp(a, "--no-start") == 0)
-			o->no_start = true;
-		else if (strcmp(a, "--only") == 0 && more)
-			o->only = argv[++i];
-		else if (strcmp(a, "--env") == 0 && more)
-			o->env_name = argv[++i];
-		else if (strcmp(a, "--name") == 0 && more)
-			o->name = argv[++i];
-		else if (strcmp(a, "--lines") == 0 && more) {
-			char *end;
-
-			o->lines = strtol(argv[++i], &end, 10);
-			if (*end || o->lines < 0)
-				return usage_error(argv[0], "--lines takes a number");
-		} else if (a[0] == '-' && a[1])
-			return usage_error(argv[0], "unknown or incomplete option");
-		else if (o->npos < 4)
-			o->pos[o->npos++] = argv[i];
-		else
-			return usage_error(argv[0], "too many arguments");
-	}
-	return 0;
-}
-
-static json_t *env_json(void)
+json_t *cli_env_json(void)
 {
 	json_t *arr = json_array();
 
@@ -87,8 +24,7 @@ static json_t *env_json(void)
 	return arr;
 }
 
-/* Prints what happened to each app; returns the exit code. */
-static int results(json_t *reply)
+int cli_results(json_t *reply)
 {
 	int rc = CSUP_EXIT_OK;
 	const char *name, *res, *err;
@@ -111,16 +47,18 @@ static int results(json_t *reply)
 			else
 				fprintf(stderr, "csup: app '%s' failed: %s\n", name, err ? err : "?");
 			rc = CSUP_EXIT_FAIL;
-		} else if (res && strcmp(res, "already") == 0)
+		} else if (res && strcmp(res, "skipped") == 0)
+			fprintf(stderr, "csup: app '%s': %s\n", name, err ? err : "skipped");
+		else if (res && strcmp(res, "already") == 0)
 			printf("csup: app '%s' already online, left alone\n", name);
 	}
 	return rc;
 }
 
-static int act_and_show(json_t *req)
+int cli_act_and_show(json_t *req)
 {
 	json_t *reply = client_request(true, req);
-	int rc = results(reply);
+	int rc = cli_results(reply);
 
 	if (reply && json_object_get(reply, "apps"))
 		cli_table(json_object_get(reply, "apps"));
@@ -141,22 +79,25 @@ static bool only_has(const char *only, const char *name, const char *group)
 	return false;
 }
 
-/* The file's apps as JSON, or NULL after printing FILE:LINE:COLUMN: message. */
-static json_t *load_file(const char *file, const struct opts *o, bool strict_only)
+json_t *cli_load_file(const char *file, const struct opts *o, bool strict_only)
 {
-	struct config_options copt = { .env_name = o->env_name };
+	struct config_options copt = { .env_name = o->env_name, .overrides = o->overrides };
 	struct config_error err;
 	struct app_list list;
 	json_t *arr;
 
 	memset(&err, 0, sizeof(err));
 	if (config_load(file, &copt, &list, &err) == -1) {
-		config_error_print(file, &err);
+		if (err.line == 0)	/* a command-line flag */
+			fprintf(stderr, "csup: %s\n", err.msg);
+		else
+			config_error_print(file, &err);
 		return NULL;
 	}
 	for (size_t i = 0; i < list.nwarnings; i++)
-		fprintf(stderr, "%s:%d:%d: warning: %s\n", file, list.warnings[i].line,
-		    list.warnings[i].column, list.warnings[i].msg);
+		if (list.warnings[i].line > 0)
+			fprintf(stderr, "%s:%d:%d: warning: %s\n", file, list.warnings[i].line,
+			    list.warnings[i].column, list.warnings[i].msg);
 	arr = json_array();
 	for (size_t i = 0; i < list.n; i++)
 		if (only_has(o->only, list.apps[i].name, list.apps[i].group))
@@ -170,24 +111,42 @@ static json_t *load_file(const char *file, const struct opts *o, bool strict_onl
 	return arr;
 }
 
-static bool is_file_arg(const char *arg, const struct opts *o)
+json_t *cli_targets(const struct opts *o, int from)
 {
-	static const char *const exts[] = { ".yaml", ".yml", ".json", ".json5",
-		".config.js", ".config.cjs", ".config.mjs", NULL };
-	size_t n = strlen(arg);
+	json_t *targets = json_array(), *apps, *j;
+	size_t i;
 
-	if (o->name)
-		return false;
-	for (int i = 0; exts[i]; i++) {
-		size_t e = strlen(exts[i]);
-
-		if (n > e && strcmp(arg + n - e, exts[i]) == 0)
-			return true;
+	for (int k = from; k < o->npos; k++) {
+		if (!cli_is_file(o->pos[k])) {
+			json_array_append_new(targets, json_string(o->pos[k]));
+			continue;
+		}
+		if ((apps = cli_load_file(o->pos[k], o, true)) == NULL) {
+			json_decref(targets);
+			return NULL;
+		}
+		json_array_foreach(apps, i, j)
+			json_array_append(targets, json_object_get(j, "name"));
+		json_decref(apps);
 	}
-	return false;
+	return targets;
 }
 
-/* `start CMD --name N -- ARGS`: resolved exactly as a one-app file would be. */
+json_t *cli_select(json_t *targets, bool full)
+{
+	json_t *reply = client_request(true, json_pack("{s:s,s:o,s:b}", "cmd", "select",
+	    "targets", targets, "full", full)), *apps;
+
+	if (cli_results(reply) != CSUP_EXIT_OK) {
+		json_decref(reply);
+		return NULL;
+	}
+	apps = json_incref(json_object_get(reply, "apps"));
+	json_decref(reply);
+	return apps;
+}
+
+/* `start CMD [-- ARGS]`: resolved exactly as a one-app file would be. */
 static json_t *command_app(const char *cmd, const struct opts *o)
 {
 	char tmp[] = "/tmp/csup-start-XXXXXX.json", cwd[PATH_MAX];
@@ -209,79 +168,133 @@ static json_t *command_app(const char *cmd, const struct opts *o)
 	for (char **r = o->rest; r && *r; r++)
 		json_array_append_new(args, json_string(*r));
 	app = json_pack("{s:s,s:o,s:s}", "script", cmd, "args", args, "cwd", cwd);
-	if (o->name)
-		json_object_set_new(app, "name", json_string(o->name));
 	file = json_pack("{s:[o]}", "apps", app);
 	if (json_dump_file(file, tmp, 0) == 0) {
 		fo.only = NULL;
-		arr = load_file(tmp, &fo, false);
-	}
+		arr = cli_load_file(tmp, &fo, false);
+	} else
+		fprintf(stderr, "csup start: %s: %s\n", tmp, strerror(errno));
 	unlink(tmp);
 	json_decref(file);
 	return arr;
 }
 
-static int c_start(int argc, char **argv, const struct opts *o)
+/* start (or, with or: startOrRestart/startOrReload) the apps of a file. */
+static int start_file(const char *file, const struct opts *o, const char *or)
 {
 	char real[PATH_MAX];
 	json_t *apps, *req;
-	bool file;
 
-	if (o->npos != 1)
-		return usage_error("start", "start FILE [--only A,B] [--env NAME] | "
-		    "start CMD --name N [-- ARGS]");
-	file = is_file_arg(o->pos[0], o);
-	apps = file ? load_file(o->pos[0], o, true) : command_app(o->pos[0], o);
-	if (apps == NULL)
+	if ((apps = cli_load_file(file, o, true)) == NULL)
 		return CSUP_EXIT_USAGE;
-	req = json_pack("{s:s,s:o,s:o}", "cmd", "start", "apps", apps, "env", env_json());
-	if (file && realpath(o->pos[0], real))
+	req = json_pack("{s:s,s:o,s:o}", "cmd", "start", "apps", apps, "env", cli_env_json());
+	if (realpath(file, real))
 		json_object_set_new(req, "source", json_string(real));
-	if (!file && !o->name && !o->rest)
-		json_object_set_new(req, "target", json_string(o->pos[0]));
-	return act_and_show(req);
+	if (or)
+		json_object_set_new(req, "or", json_string(or));
+	return cli_act_and_show(req);
 }
 
-static int c_reload(int argc, char **argv, const struct opts *o)
+static int c_start(const char *cmd, const struct opts *o)
+{
+	json_t *apps, *req, *targets;
+	bool plain = !o->name && !o->rest && json_object_size(o->overrides) == 0;
+
+	if (o->npos < 1)
+		return cli_usage_error(cmd, "a FILE, a command or a TARGET is needed");
+	if (cli_is_file(o->pos[0])) {
+		int rc = CSUP_EXIT_OK, r;
+
+		for (int k = 0; k < o->npos; k++)
+			if (!cli_is_file(o->pos[k]))
+				return cli_usage_error(cmd, "give either FILEs or one command");
+		for (int k = 0; k < o->npos; k++)
+			if ((r = start_file(o->pos[k], o, NULL)) > rc)
+				rc = r;
+		return rc;
+	}
+	if (o->npos > 1) {
+		/* `start api 3 web`: known apps only */
+		if (!plain)
+			return cli_usage_error(cmd, "one command at a time (ARGS go after --)");
+		if ((targets = cli_targets(o, 0)) == NULL)
+			return CSUP_EXIT_USAGE;
+		return cli_act_and_show(json_pack("{s:s,s:o,s:o}", "cmd", "start", "targets",
+		    targets, "env", cli_env_json()));
+	}
+	if ((apps = command_app(o->pos[0], o)) == NULL)
+		return CSUP_EXIT_USAGE;
+	req = json_pack("{s:s,s:o,s:o}", "cmd", "start", "apps", apps, "env", cli_env_json());
+	if (plain)	/* `start NAME` of a known app starts it */
+		json_object_set_new(req, "target", json_string(o->pos[0]));
+	return cli_act_and_show(req);
+}
+
+static int c_reload(const char *cmd, const struct opts *o)
 {
 	char real[PATH_MAX];
-	json_t *apps;
+	json_t *apps, *req, *targets;
 
-	if (o->npos != 1)
-		return usage_error("reload", "reload FILE [--env NAME]");
-	if ((apps = load_file(o->pos[0], o, true)) == NULL)
-		return CSUP_EXIT_USAGE;
-	if (realpath(o->pos[0], real) == NULL) {
-		json_decref(apps);
-		return usage_error("reload", strerror(errno));
+	if (o->npos < 1)
+		return cli_usage_error(cmd, "a FILE or a TARGET is needed");
+	if (o->npos == 1 && cli_is_file(o->pos[0])) {
+		if ((apps = cli_load_file(o->pos[0], o, true)) == NULL)
+			return CSUP_EXIT_USAGE;
+		if (realpath(o->pos[0], real) == NULL) {
+			json_decref(apps);
+			return cli_usage_error(cmd, strerror(errno));
+		}
+		req = json_pack("{s:s,s:o,s:o,s:s,s:b}", "cmd", "reload", "apps", apps,
+		    "env", cli_env_json(), "source", real, "only", o->only != NULL);
+		return cli_act_and_show(req);
 	}
-	return act_and_show(json_pack("{s:s,s:o,s:o,s:s}", "cmd", "reload", "apps", apps,
-	    "env", env_json(), "source", real));
-}
-
-static int c_target(int argc, char **argv, const struct opts *o)
-{
-	json_t *req;
-
-	if (o->npos != 1)
-		return usage_error(argv[0], "a NAME or 'all' is needed");
-	req = json_pack("{s:s,s:s}", "cmd", argv[0], "target", o->pos[0]);
+	if (o->only)
+		return cli_usage_error(cmd, "--only goes with one ecosystem FILE");
+	if ((targets = cli_targets(o, 0)) == NULL)
+		return CSUP_EXIT_USAGE;
+	req = json_pack("{s:s,s:o}", "cmd", "reload", "targets", targets);
 	if (o->update_env)
-		json_object_set_new(req, "env", env_json());
-	return act_and_show(req);
+		json_object_set_new(req, "env", cli_env_json());
+	return cli_act_and_show(req);
 }
 
-static int c_resurrect(int argc, char **argv, const struct opts *o)
+/* stop, restart, delete: of every target. */
+static int c_target(const char *cmd, const struct opts *o)
 {
-	return act_and_show(json_pack("{s:s}", "cmd", "resurrect"));
+	json_t *req, *targets;
+
+	if (o->npos < 1)
+		return cli_usage_error(cmd, "a TARGET (NAME, id, 'all' or FILE) is needed");
+	if ((targets = cli_targets(o, 0)) == NULL)
+		return CSUP_EXIT_USAGE;
+	req = json_pack("{s:s,s:o}", "cmd", cmd, "targets", targets);
+	if (o->update_env)
+		json_object_set_new(req, "env", cli_env_json());
+	return cli_act_and_show(req);
 }
 
-static int c_status(int argc, char **argv, const struct opts *o)
+static int c_resurrect(const char *cmd, const struct opts *o)
 {
-	json_t *reply = client_request(true, json_pack("{s:s}", "cmd", "status"));
-	int rc = results(reply);
+	if (o->npos > 0)
+		return cli_usage_error(cmd, "no argument expected");
+	return cli_act_and_show(json_pack("{s:s}", "cmd", "resurrect"));
+}
 
-	if (rc == 0 && o->json) {
+static int c_status(const char *cmd, const struct opts *o)
+{
+	json_t *reply, *req = json_pack("{s:s}", "cmd", "status"), *targets;
+	int rc;
+
+	if (o->npos > 0) {
+		if ((targets = cli_targets(o, 0)) == NULL) {
+			json_decref(req);
+			return CSUP_EXIT_USAGE;
+		}
+		json_decref(req);
+		req = json_pack("{s:s,s:o}", "cmd", "select", "targets", targets);
+	}
+	reply = client_request(true, req);
+	if ((rc = cli_results(reply)) == 0 && o->json) {
 		json_dumpf(json_object_get(reply, "apps"), stdout, JSON_INDENT(2));
 		putchar('\n');
 	} else if (rc == 0)
@@ -290,44 +303,64 @@ static int c_status(int argc, char **argv, const struct opts *o)
 	return rc;
 }
 
-static int c_describe(int argc, char **argv, const struct opts *o)
+static int c_describe(const char *cmd, const struct opts *o)
 {
-	json_t *reply;
-	int rc;
+	json_t *targets, *apps, *a;
+	size_t i;
 
-	if (o->npos != 1)
-		return usage_error("describe", "describe NAME [--json]");
-	reply = client_request(true, json_pack("{s:s,s:s}", "cmd", "describe", "name",
-	    o->pos[0]));
-	if ((rc = results(reply)) == 0 && o->json) {
-		json_dumpf(json_object_get(reply, "app"), stdout, JSON_INDENT(2));
-		putchar('\n');
-	} else if (rc == 0)
-		cli_describe(json_object_get(reply, "app"));
-	json_decref(reply);
-	return rc;
+	if (o->npos < 1)
+		return cli_usage_error(cmd, "a TARGET is needed");
+	if ((targets = cli_targets(o, 0)) == NULL)
+		return CSUP_EXIT_USAGE;
+	if ((apps = cli_select(targets, true)) == NULL)
+		return CSUP_EXIT_FAIL;
+	if (json_array_size(apps) == 0) {
+		fprintf(stderr, "csup: no app matches\n");
+		json_decref(apps);
+		return CSUP_EXIT_FAIL;
+	}
+	json_array_foreach(apps, i, a) {
+		if (o->json && json_array_size(apps) == 1)
+			json_dumpf(a, stdout, JSON_INDENT(2));
+		else if (o->json) {
+			json_dumpf(apps, stdout, JSON_INDENT(2));
+			putchar('\n');
+			break;
+		} else {
+			if (i > 0)
+				putchar('\n');
+			cli_describe(a);
+		}
+		if (o->json)
+			putchar('\n');
+	}
+	json_decref(apps);
+	return CSUP_EXIT_OK;
 }
 
-static int c_logs(int argc, char **argv, const struct opts *o)
+static int c_logs(const char *cmd, const struct opts *o)
 {
-	json_t *req = json_pack("{s:s}", "cmd", "logs"), *reply;
+	json_t *req = json_pack("{s:s}", "cmd", "logs"), *reply, *targets;
 	int rc;
 
-	if (o->npos > 1)
-		return usage_error("logs", "logs [NAME] [--lines N] [--follow]");
-	if (o->npos == 1)
-		json_object_set_new(req, "name", json_string(o->pos[0]));
+	if (o->npos > 0) {
+		if ((targets = cli_targets(o, 0)) == NULL) {
+			json_decref(req);
+			return CSUP_EXIT_USAGE;
+		}
+		json_object_set_new(req, "targets", targets);
+	}
 	reply = client_request(true, req);
-	if ((rc = results(reply)) == 0)
-		rc = cli_logs(json_object_get(reply, "files"), o->lines, o->follow);
+	if ((rc = cli_results(reply)) == 0)
+		rc = cli_logs(json_object_get(reply, "files"), o);
 	json_decref(reply);
 	return rc;
 }
 
-static int c_ping(int argc, char **argv, const struct opts *o)
+static int c_ping(const char *cmd, const struct opts *o)
 {
 	json_t *reply = client_request(!o->no_start, json_pack("{s:s}", "cmd", "ping"));
-	int rc = results(reply);
+	int rc = cli_results(reply);
 
 	if (rc == 0)
 		printf("%d\n", (int)json_integer_value(json_object_get(reply, "pid")));
@@ -335,7 +368,7 @@ static int c_ping(int argc, char **argv, const struct opts *o)
 	return rc;
 }
 
-static int c_version(int argc, char **argv, const struct opts *o)
+static int c_version(const char *cmd, const struct opts *o)
 {
 	struct paths p;
 	json_t *reply = NULL;
@@ -360,14 +393,14 @@ static int c_version(int argc, char **argv, const struct opts *o)
  * monit: the dashboard is its own program beside this one (csup-monit), so
  * that curses is not linked into the client; the daemon is started here.
  */
-static int c_monit(int argc, char **argv, const struct opts *o)
+static int c_monit(const char *cmd, const struct opts *o)
 {
 	char exe[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - sizeof("/csup-monit"));
 	json_t *reply;
 
 	if (o->npos > 0)
-		return usage_error("monit", "monit takes no argument");
+		return cli_usage_error("monit", "monit takes no argument");
 	if (n == -1 || (slash = memrchr(exe, '/', (size_t)n)) == NULL) {
 		fprintf(stderr, "csup: cannot find csup-monit: %s\n", strerror(errno));
 		return CSUP_EXIT_FAIL;
@@ -381,37 +414,117 @@ static int c_monit(int argc, char **argv, const struct opts *o)
 	return CSUP_EXIT_FAIL;
 }
 
-static int c_kill(int argc, char **argv, const struct opts *o)
+static int c_kill(const char *cmd, const struct opts *o)
 {
 	return cli_kill();
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char **, const struct opts *);
-} cmds[] = {
-	{ "start", c_start }, { "reload", c_reload }, { "stop", c_target },
-	{ "restart", c_target }, { "delete", c_target }, { "resurrect", c_resurrect },
-	{ "status", c_status }, { "list", c_status }, { "ls", c_status },
-	{ "describe", c_describe }, { "logs", c_logs }, { "ping", c_ping },
-	{ "version", c_version }, { "kill", c_kill }, { "monit", c_monit },
-};
+#define START_OPTS "only env name instances watch ignore-watch max-memory-restart cron " \
+	"cron-restart interpreter no-autorestart output error log-date-format time " \
+	"kill-timeout cwd wait-ready listen-timeout max-restarts restart-delay " \
+	"exp-backoff-restart-delay merge-logs"
 
-int cli_main(int argc, char **argv)
+static const struct cli_cmd cmds[] = {
+	{ "start", NULL, c_start, "FILE... | CMD [flags] [-- ARGS] | TARGET...",
+	    "start the apps of ecosystem files, one command as an app, or known apps; "
+	    "flags apply to every app started and override the file", START_OPTS },
+	{ "stop", NULL, c_target, "TARGET...",
+	    "stop; returns when the whole subtree is gone", "only env" },
+	{ "restart", NULL, c_target, "TARGET... [--update-env]",
+	    "stop, then start; returns when the new generation is online",
+	    "update-env only env" },
+	{ "reload", NULL, c_reload,
+	    "FILE [--only A,B] [--env NAME] | TARGET...",
+	    "graceful reload: an instances group one copy at a time, each new copy "
+	    "online before the old one is stopped; FILE: apply the changed file",
+	    "only env update-env" },
+	{ "delete", NULL, c_target, "TARGET...", "stop and forget", "only env" },
+	{ "del", "delete", c_target, NULL, NULL, "only env" },
+	{ "status", NULL, c_status, "[TARGET...] [--json]",
+	    "one row an app: id, name, state, pid, uptime, restarts, procs, cpu, memory",
+	    "json" },
+	{ "list", "status", c_status, NULL, NULL, "json" },
+	{ "ls", "status", c_status, NULL, NULL, "json" },
+	{ "jlist", NULL, cli_jlist, "", "status --json on one line", "" },
+	{ "prettylist", NULL, cli_jlist, "", "status --json, indented", "" },
+	{ "describe", NULL, c_describe, "TARGET... [--json]",
+	    "everything known of an app: config, generation, last exit, events", "json only" },
+	{ "show", "describe", c_describe, NULL, NULL, "json only" },
+	{ "logs", NULL, c_logs, "[TARGET...] [--lines N] [--follow|--nostream] [--raw] "
+	    "[--out|--err] [--timestamp [FMT]]",
+	    "the last lines of the app logs; on a terminal prefixed ID|NAME and followed",
+	    "lines follow raw out err timestamp nostream only" },
+	{ "flush", NULL, cli_flush, "[TARGET...]", "empty the log files", "only" },
+	{ "reset", NULL, cli_reset, "TARGET...", "set restarts and unstable_restarts to 0",
+	    "only" },
+	{ "signal", NULL, cli_signal, "SIGNAL TARGET...",
+	    "send a signal to the main process of each", "" },
+	{ "sendSignal", "signal", cli_signal, NULL, NULL, "" },
+	{ "scale", NULL, cli_scale, "NAME N|+K",
+	    "grow or shrink an instances group to N copies (+K: K more)", "" },
+	{ "pid", NULL, cli_pid, "TARGET...", "the main pid of each (0 when not running)", "only" },
+	{ "env", NULL, cli_env, "TARGET", "the environment the app runs with", "" },
+	{ "save", NULL, cli_save, "", "write the resurrect list now", "" },
+	{ "resurrect", NULL, c_resurrect, "",
+	    "start what ran when the daemon last stopped", "" },
+	{ "startOrRestart", NULL, cli_start_or, "FILE",
+	    "start the apps of FILE that do not run, restart those that do", START_OPTS },
+	{ "startOrReload", NULL, cli_start_or, "FILE",
+	    "start the apps of FILE that do not run, reload those that do", START_OPTS },
+	{ "init", NULL, cli_init, "",
+	    "write a commented ecosystem.yaml here (never overwrites)", "" },
+	{ "ecosystem", "init", cli_init, NULL, NULL, "" },
+	{ "kill", NULL, c_kill, "", "stop every app, then the daemon", "" },
+	{ "monit", NULL, c_monit, "", "a full-screen terminal dashboard (q quits)", "" },
+	{ "ping", NULL, c_ping, "[--no-start]", "print the daemon's pid", "no-start" },
+	{ "version", NULL, c_version, "", "version of client and daemon", "" },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+const struct cli_cmd *cli_find(const char *name)
 {
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+void cli_usage_all(FILE *f)
+{
+	for (size_t i = 0; i < NCMDS; i++) {
+		if (cmds[i].alias_of)
+			continue;
+		fprintf(f, "  %-15s %s\n", cmds[i].name, cmds[i].summary);
+	}
+}
+
+static int with_opts(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const struct cli_cmd *real = cmd->alias_of ? cli_find(cmd->alias_of) : cmd;
+	struct cli_cmd as = *real;
 	struct opts o;
 	int rc;
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[0], cmds[i].name) != 0)
-			continue;
-		if ((rc = parse_opts(argc, argv, &o)) != 0)
-			return rc;
-		if (strcmp(argv[0], "delete") == 0 || strcmp(argv[0], "stop") == 0 ||
-		    strcmp(argv[0], "restart") == 0)
-			argv[0] = (char *)cmds[i].name;
-		return cmds[i].fn(argc, argv, &o);
+	as.name = cmd->name;
+	if ((rc = cli_parse(&as, argc, argv, &o)) != 0)
+		return rc;
+	if (o.help) {
+		cli_help(cmd, stdout);
+		cli_opts_free(&o);
+		return CSUP_EXIT_OK;
 	}
-	fprintf(stderr, "csup: unknown command '%s' (try 'csup --help')\n", argv[0]);
-	return CSUP_EXIT_USAGE;
+	rc = real->fn(real->name, &o);
+	cli_opts_free(&o);
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find(argv[0]);
+
+	if (cmd == NULL) {
+		fprintf(stderr, "csup: unknown command '%s' (try 'csup --help')\n", argv[0]);
+		return CSUP_EXIT_USAGE;
+	}
+	return with_opts(cmd, argc, argv);
 }

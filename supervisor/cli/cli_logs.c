@@ -1,7 +1,11 @@
 /*
  * cli_logs.c: `csup logs`: the client reads the files itself (the daemon
  * only says where they are): the last N lines of each (out, then err),
- * then, with --follow, whatever is appended, across rotations.
+ * then whatever is appended, across rotations and truncations.
+ *
+ * As PM2 users read them: on a terminal, each line is prefixed `ID|NAME | `
+ * (out and err in different colours unless NO_COLOR is set) and the files
+ * are followed; in a pipe, raw lines, followed only with --follow.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +16,96 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "applog.h"
 #include "cli.h"
 #include "paths.h"
 
 #define FOLLOW_POLL_NS	(200 * 1000000L)
+#define LINE_MAX_HELD	65536
+#define TS_DEFAULT	"YYYY-MM-DD HH:mm:ss"
 
-static void copy_from(int fd, off_t off)
+struct view {
+	bool		 prefix, colour;
+	const char	*ts_fmt;	/* NULL: no timestamps */
+};
+
+struct followed {
+	const char	*path;
+	char		 label[128];	/* "ID|NAME" */
+	bool		 err;
+	off_t		 off;
+	ino_t		 ino;
+	char		*held;		/* a partial last line, until its newline */
+	size_t		 nheld;
+};
+
+static void put_line(const struct view *v, const struct followed *f, const char *s,
+    size_t n)
+{
+	struct timespec ts;
+	char tbuf[128];
+
+	if (v->prefix) {
+		if (v->colour)
+			fputs(f->err ? "\033[31m" : "\033[32m", stdout);
+		printf("%s | ", f->label);
+		if (v->colour)
+			fputs("\033[0m", stdout);
+	}
+	if (v->ts_fmt) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (applog_format_time(v->ts_fmt, &ts, tbuf, sizeof(tbuf)) > 0)
+			printf("%s: ", tbuf);
+	}
+	fwrite(s, 1, n, stdout);
+	putchar('\n');
+}
+
+/* Prints the complete lines of buf (after what was held); holds the rest. */
+static void feed(const struct view *v, struct followed *f, const char *buf, size_t n)
+{
+	const char *p = buf, *nl;
+	char *grown;
+
+	if (!v->prefix && !v->ts_fmt) {	/* raw: bytes as they are */
+		fwrite(buf, 1, n, stdout);
+		return;
+	}
+	while ((nl = memchr(p, '\n', n - (size_t)(p - buf))) != NULL) {
+		if (f->nheld > 0) {
+			if ((grown = realloc(f->held, f->nheld + (size_t)(nl - p))) != NULL) {
+				memcpy(grown + f->nheld, p, (size_t)(nl - p));
+				f->held = grown;
+				put_line(v, f, grown, f->nheld + (size_t)(nl - p));
+			}
+			f->nheld = 0;
+		} else
+			put_line(v, f, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	n -= (size_t)(p - buf);
+	if (n == 0)
+		return;
+	if (f->nheld + n > LINE_MAX_HELD) {	/* a line without end: show it as it is */
+		put_line(v, f, f->held ? f->held : "", f->nheld);
+		f->nheld = 0;
+	}
+	if ((grown = realloc(f->held, f->nheld + n)) != NULL) {
+		memcpy(grown + f->nheld, p, n);
+		f->held = grown;
+		f->nheld += n;
+	}
+}
+
+/* The end of a tail: a last line without newline is shown all the same. */
+static void flush_held(const struct view *v, struct followed *f)
+{
+	if (f->nheld > 0)
+		put_line(v, f, f->held, f->nheld);
+	f->nheld = 0;
+}
+
+static void copy_from(const struct view *v, struct followed *f, int fd, off_t off)
 {
 	char buf[65536];
 	ssize_t n;
@@ -26,7 +114,7 @@ static void copy_from(int fd, off_t off)
 		return;
 	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n == -1 && errno == EINTR))
 		if (n > 0)
-			fwrite(buf, 1, (size_t)n, stdout);
+			feed(v, f, buf, (size_t)n);
 	fflush(stdout);
 }
 
@@ -58,28 +146,25 @@ static off_t tail_offset(int fd, off_t size, long lines)
 	return start;
 }
 
-static void print_tail(const char *path, long lines, off_t *end)
+static void print_tail(const struct view *v, struct followed *f, long lines)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 
-	*end = 0;
+	f->off = 0;
 	if (fd == -1)
 		return;
 	if (fstat(fd, &st) == 0) {
-		copy_from(fd, tail_offset(fd, st.st_size, lines));
-		*end = lseek(fd, 0, SEEK_CUR);
+		f->ino = st.st_ino;
+		copy_from(v, f, fd, tail_offset(fd, st.st_size, lines));
+		f->off = lseek(fd, 0, SEEK_CUR);
 	}
 	close(fd);
+	flush_held(v, f);
+	fflush(stdout);
 }
 
-struct followed {
-	const char	*path;
-	off_t		 off;
-	ino_t		 ino;
-};
-
-static void follow_one(struct followed *f)
+static void follow_one(const struct view *v, struct followed *f)
 {
 	struct stat st;
 	int fd;
@@ -93,38 +178,62 @@ static void follow_one(struct followed *f)
 	}
 	if (st.st_size == f->off || (fd = open(f->path, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
-	copy_from(fd, f->off);
+	copy_from(v, f, fd, f->off);
 	f->off = lseek(fd, 0, SEEK_CUR);
 	close(fd);
 }
 
-int cli_logs(json_t *files, long lines, bool follow)
+static bool seen_path(struct followed *fl, size_t n, const char *path)
 {
-	size_t n = json_array_size(files), i;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fl[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+int cli_logs(json_t *files, const struct opts *o)
+{
+	size_t n = json_array_size(files), i, k = 0;
 	struct followed *fl = calloc(2 * n + 1, sizeof(*fl));
 	struct timespec step = { 0, FOLLOW_POLL_NS };
-	struct stat st;
+	bool tty = isatty(STDOUT_FILENO) == 1;
+	bool follow = o->follow || (tty && !o->nostream);
+	struct view v = {
+		.prefix = tty && !o->raw,
+		.colour = tty && getenv("NO_COLOR") == NULL,
+		.ts_fmt = o->timestamp ? (o->timestamp_fmt ? o->timestamp_fmt : TS_DEFAULT) :
+		    NULL,
+	};
 	json_t *f;
 
 	if (fl == NULL)
 		return CSUP_EXIT_FAIL;
+	if (o->nostream)
+		follow = false;
 	json_array_foreach(files, i, f) {
-		fl[2 * i].path = json_string_value(json_object_get(f, "out"));
-		fl[2 * i + 1].path = json_string_value(json_object_get(f, "err"));
-	}
-	for (i = 0; i < 2 * n; i++) {
-		if (i > 0 && strcmp(fl[i].path, fl[i - 1].path) == 0)
-			continue;	/* merged logs: one file */
-		print_tail(fl[i].path, lines, &fl[i].off);
-		if (stat(fl[i].path, &st) == 0)
-			fl[i].ino = st.st_ino;
+		for (int e = 0; e < 2; e++) {
+			const char *path = json_string_value(json_object_get(f, e ? "err" : "out"));
+
+			if (path == NULL || (e ? o->out && !o->err : o->err && !o->out) ||
+			    seen_path(fl, k, path))	/* merged logs: one file */
+				continue;
+			fl[k].path = path;
+			fl[k].err = e;
+			snprintf(fl[k].label, sizeof(fl[k].label), "%d|%s",
+			    (int)json_integer_value(json_object_get(f, "id")),
+			    json_string_value(json_object_get(f, "name")));
+			print_tail(&v, &fl[k], o->lines);
+			k++;
+		}
 	}
 	while (follow) {
 		nanosleep(&step, NULL);
-		for (i = 0; i < 2 * n; i++)
-			if (i == 0 || strcmp(fl[i].path, fl[i - 1].path) != 0)
-				follow_one(&fl[i]);
+		for (i = 0; i < k; i++)
+			follow_one(&v, &fl[i]);
+		fflush(stdout);
 	}
+	for (i = 0; i < k; i++)
+		free(fl[i].held);
 	free(fl);
 	return CSUP_EXIT_OK;
 }

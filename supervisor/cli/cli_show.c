@@ -11,10 +11,10 @@
 #include "cli.h"
 #include "units.h"
 
-enum { C_NAME, C_STATE, C_PID, C_UPTIME, C_RESTARTS, C_PROCS, C_CPU, C_MEM, C_WATCH, NCOL };
+enum { C_ID, C_NAME, C_STATE, C_PID, C_UPTIME, C_RESTARTS, C_PROCS, C_CPU, C_MEM, C_WATCH, NCOL };
 
 static const char *const heads[NCOL] = {
-	"name", "state", "pid", "uptime", "restarts", "procs", "cpu", "memory", "watch",
+	"id", "name", "state", "pid", "uptime", "restarts", "procs", "cpu", "memory", "watch",
 };
 
 static const char *state_colour(const char *state)
@@ -34,6 +34,7 @@ static void row_cells(json_t *a, char cell[NCOL][64])
 	int pid = (int)json_integer_value(json_object_get(a, "pid"));
 	bool up = state && pid > 0;
 
+	snprintf(cell[C_ID], 64, "%d", (int)json_integer_value(json_object_get(a, "id")));
 	snprintf(cell[C_NAME], 64, "%s", json_string_value(json_object_get(a, "name")));
 	snprintf(cell[C_STATE], 64, "%s", state ? state : "?");
 	snprintf(cell[C_PID], 64, up ? "%d" : "-", pid);
@@ -53,7 +54,7 @@ static void print_row(char cell[NCOL][64], const int *w, bool colour, bool head)
 {
 	for (int c = 0; c < NCOL; c++) {
 		const char *sep = c + 1 < NCOL ? "  " : "\n";
-		bool num = c == C_PID || c == C_RESTARTS || c == C_PROCS || c == C_CPU ||
+		bool num = c == C_ID || c == C_PID || c == C_RESTARTS || c == C_PROCS || c == C_CPU ||
 		    c == C_MEM;
 
 		if (colour && head)

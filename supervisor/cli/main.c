@@ -9,25 +9,19 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: csup COMMAND [ARGS]\n"
-	    "  start FILE [--only A,B] [--env NAME]   start the apps of an ecosystem file\n"
-	    "  start CMD --name N [-- ARGS]           start one command as an app\n"
-	    "  stop|restart|delete NAME|all           (restart --update-env: take this environment)\n"
-	    "  reload FILE [--env NAME]               apply a changed ecosystem file\n"
-	    "  status [--json]                        (also: list, ls)\n"
-	    "  describe NAME [--json]\n"
-	    "  logs [NAME] [--lines N] [--follow]\n"
-	    "  resurrect                              start what ran when the daemon last stopped\n"
-	    "  kill                                   stop every app, then the daemon\n"
-	    "  monit                                  a full-screen terminal dashboard\n"
-	    "  ping [--no-start]                      print the daemon's pid\n"
-	    "  check FILE [--json] [--strict] [--env NAME]   (--fields: the field table)\n"
-	    "  startup [--install]                    a systemd unit that resurrects at boot\n"
-	    "  export systemd                         a systemd unit for each app\n"
-	    "  run FILE [--only A,B] [--env NAME] [--json]\n"
-	    "                                         the apps in the foreground (containers)\n"
-	    "  daemon [--foreground]\n"
-	    "  version\n");
+	fprintf(f, "usage: csup COMMAND [ARGS]   ('csup COMMAND --help' for its options)\n"
+	    "TARGET: an app's name or id, 'all', an instances group, or an ecosystem FILE;\n"
+	    "several may be given (csup stop api 3 jobs)\n");
+	cli_usage_all(f);
+	fprintf(f, "  %-15s %s\n  %-15s %s\n  %-15s %s\n  %-15s %s\n  %-15s %s\n  %-15s %s\n",
+	    "run", "FILE [--only A,B] [--env NAME] [--json]: the apps in the foreground "
+	    "(containers)",
+	    "check", "validate an ecosystem file without a daemon (--fields: the field table)",
+	    "startup", "a systemd unit that resurrects at boot (--install installs it)",
+	    "unstartup", "remove what `startup --install` installed",
+	    "export", "export systemd: a systemd unit for each app",
+	    "daemon", "run the daemon itself (--foreground)");
+	fprintf(f, "  -v, --version   as `version`\n");
 }
 
 int main(int argc, char **argv)
@@ -38,6 +32,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return check_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "daemon") == 0 && argc == 3 &&
+	    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+		printf("usage: csup daemon [--foreground]\n  run the daemon itself "
+		    "(what every client command starts when none answers)\n");
+		return CSUP_EXIT_OK;
+	}
 	/* The daemon's program, csupd, in place of this one (same pid). */
 	if (strcmp(argv[1], "daemon") == 0 || strcmp(argv[1], "run") == 0) {
 		client_daemon_exec(argv + (strcmp(argv[1], "run") == 0 ? 1 : 2));
@@ -46,9 +46,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "startup") == 0)
 		return startup_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "unstartup") == 0)
+		return unstartup_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return export_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "--version") == 0)
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0 ||
+	    strcmp(argv[1], "-V") == 0)
 		argv[1] = "version";
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {

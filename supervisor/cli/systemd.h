@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 int startup_main(int argc, char **argv);
+int unstartup_main(int argc, char **argv);
 int export_main(int argc, char **argv);
 
 /* One word of ExecStart=: quoted when needed, `%` and `$` doubled. */

@@ -356,3 +356,52 @@ int startup_main(int argc, char **argv)
 	free(buf);
 	return rc;
 }
+
+/* `csup unstartup`: remove what `startup --install` put in place. */
+int unstartup_main(int argc, char **argv)
+{
+	char link[PATH_MAX], unit[PATH_MAX];
+	struct startup s;
+	struct stat st;
+	int mode, gone = 0;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs("usage: csup unstartup [--user|--system]\n"
+		    "  remove the boot unit that `csup startup --install` installed\n", stdout);
+		return 0;
+	}
+	memset(&s, 0, sizeof(s));
+	if (startup_parse(argc, argv, &s, &mode) == -1 || s.install) {
+		fputs("usage: csup unstartup [--user|--system]\n", stderr);
+		return 2;
+	}
+	s.system = mode > 0 || (mode == 0 && getuid() == 0);
+	if (startup_who(&s) == -1 || startup_place(&s) == -1)
+		return 1;
+	if (snprintf(link, sizeof(link), "%s/%s.wants/%s", s.dir, s.target, s.unit) >=
+	    (int)sizeof(link) ||
+	    snprintf(unit, sizeof(unit), "%s/%s", s.dir, s.unit) >= (int)sizeof(unit)) {
+		fprintf(stderr, "csup unstartup: %s: path too long\n", s.dir);
+		return 1;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *path = i == 0 ? link : unit;
+
+		if (unlink(path) == 0)
+			gone++;
+		else if (errno != ENOENT) {
+			fprintf(stderr, "csup unstartup: %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+	}
+	if (gone == 0) {
+		printf("no boot unit installed at %s\n", unit);
+		return 0;
+	}
+	printf("removed %s\n", unit);
+	if (stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    daemon_reload(s.system) != 0)
+		fprintf(stderr, "csup unstartup: warning: `systemctl%s daemon-reload` failed\n",
+		    s.system ? "" : " --user");
+	return 0;
+}

@@ -240,6 +240,32 @@ static int app_pair(struct cfg_ctx *ctx, struct app_src *src, const struct node 
 	return set_field(ctx, src, f, k->str, v);
 }
 
+/* The command line's flags, over every app's own fields (config_override.c). */
+static int apply_overrides(struct cfg_ctx *ctx, struct app_src *src)
+{
+	const struct node **seen;
+	const char *key;
+	struct node *k, *v;
+	json_t *val;
+	int rc = 0;
+
+	if (ctx->opt == NULL || ctx->opt->overrides == NULL)
+		return 0;
+	if ((seen = calloc(config_nfields, sizeof(*seen))) == NULL)
+		return cfg_error(ctx, 0, 0, "out of memory");
+	json_object_foreach((json_t *)ctx->opt->overrides, key, val) {
+		if ((k = node_scalar(ctx, key, strlen(key), SCALAR_STR, 0, 0)) == NULL ||
+		    (v = config_override_node(ctx, val)) == NULL) {
+			rc = cfg_error(ctx, 0, 0, "out of memory");
+			break;
+		}
+		if ((rc = app_pair(ctx, src, seen, k, v)) == -1)
+			break;
+	}
+	free(seen);
+	return rc;
+}
+
 static int parse_app(struct cfg_ctx *ctx, const struct node *map, const char *dir,
     struct app_list *out)
 {
@@ -264,6 +290,8 @@ static int parse_app(struct cfg_ctx *ctx, const struct node *map, const char *di
 	for (i = 0; i + 1 < map->n; i += 2)
 		if (app_pair(ctx, &src, seen, map->items[i], map->items[i + 1]) == -1)
 			goto out;
+	if (apply_overrides(ctx, &src) == -1)
+		goto out;
 	rc = config_resolve_app(ctx, &src, dir, out);
 out:
 	free(seen);

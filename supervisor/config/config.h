@@ -107,6 +107,12 @@ struct config_options {
 	const char	*env_name;	/* --env NAME, or NULL */
 	bool		 strict;	/* every warning is an error */
 	bool		 check;		/* `csup check`: a missing env_file is a warning */
+	/*
+	 * Command-line flags: PM2 field -> value (string, integer, boolean or a
+	 * list of strings), applied to every app over what its file says.
+	 * Errors in them are reported at line 0.
+	 */
+	const json_t	*overrides;
 };
 
 int  config_load(const char *path, const struct config_options *opt,

@@ -132,6 +132,8 @@ struct app_src {
 };
 /* base/p made absolute, with "." and ".." taken out lexically; malloc'ed. */
 char	*config_path_join(const char *base, const char *p);
+/* config_override.c: a command-line value as a node (line 0). */
+struct node *config_override_node(struct cfg_ctx *, const json_t *val);
 int	 config_resolve_app(struct cfg_ctx *, struct app_src *, const char *file_dir,
 	    struct app_list *out);
 

@@ -82,6 +82,7 @@ struct app *app_new(struct daemon *d, struct app_config *cfg, char **env)
 	sample_app_init(&a->smp, 0);
 	ev_timer_init(&a->restart_timer, restart_timer_cb, 0., 0.);
 	ev_timer_init(&a->cron_timer, cron_timer_cb, 0., 0.);
+	a->id = cmd_free_id(d, NULL);
 	TAILQ_INSERT_TAIL(&d->apps, a, entry);
 	return a;
 }

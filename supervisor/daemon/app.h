@@ -67,6 +67,7 @@ struct figures {
 struct app {
 	TAILQ_ENTRY(app) entry;
 	struct daemon	*d;
+	int		 id;		/* `csup stop 3`: first free at creation, kept */
 	struct app_config cfg;
 	char	       **client_env;	/* NULL-terminated, owned */
 	struct lc	 lc;

@@ -57,7 +57,7 @@ static void store_app(struct app *a)
 	json_t *cfg = config_app_to_json(&a->cfg), *env = env_to_json(a->client_env);
 
 	if (cfg == NULL || store_put_app(a->d->store, a->cfg.name, cfg, env, a->source,
-	    a->lc.want_up, a->lc.restarts) == -1)
+	    a->lc.want_up, a->lc.restarts, a->id) == -1)
 		log_warnx("%s: cannot store the app", a->cfg.name);
 	json_decref(cfg);
 	json_decref(env);
@@ -70,8 +70,8 @@ json_t *cmd_app_json(struct app *a, bool full)
 	char out[PATH_MAX], err[PATH_MAX];
 	json_t *o;
 
-	o = json_pack("{s:s,s:s,s:s,s:i,s:i,s:I,s:i,s:i,s:i,s:f,s:I,s:s,s:O,s:b,s:i}",
-	    "name", a->cfg.name, "group", a->cfg.group ? a->cfg.group : a->cfg.name,
+	o = json_pack("{s:i,s:s,s:s,s:s,s:i,s:i,s:I,s:i,s:i,s:i,s:f,s:I,s:s,s:O,s:b,s:i}",
+	    "id", a->id, "name", a->cfg.name, "group", a->cfg.group ? a->cfg.group : a->cfg.name,
 	    "state", lc_state_name(a->lc.state),
 	    "pid", up ? (int)a->gen.pid : 0, "pgid", up ? (int)a->gen.pgid : 0,
 	    "uptime_ms", (json_int_t)(uptime > 0 ? uptime : 0),
@@ -187,36 +187,71 @@ static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev
     const char *op);
 static char **match(struct daemon *d, const char *target);
 
-/* `start NAME` of a known app (or group) starts it; otherwise the command. */
+/* `start NAME` (or an id) of a known app or group starts it; otherwise the command. */
 static bool known_target(struct daemon *d, json_t *req)
 {
-	const char *target = json_string_value(json_object_get(req, "target"));
-	char **names;
+	char err[512], **names;
 	bool known;
 
-	if (target == NULL || (names = match(d, target)) == NULL)
+	if (json_object_get(req, "target") == NULL && json_object_get(req, "targets") == NULL)
+		return false;
+	if ((names = cmd_targets(d, req, err, sizeof(err))) == NULL)
 		return false;
 	known = names[0] != NULL;
 	csup_env_free(names);
 	return known;
 }
 
+static bool reload_one(struct daemon *d, struct waiter *w, struct app_config *cfg,
+    json_t *env, const char *source, bool force);
+
+/* A NULL-terminated list of names, grown one at a time. */
+static void names_add(char ***v, size_t *n, const char *name)
+{
+	char **grown = realloc(*v, (*n + 2) * sizeof(**v));
+
+	if (grown == NULL)
+		return;
+	*v = grown;
+	if ((grown[*n] = strdup(name)) != NULL)
+		(*n)++;
+	grown[*n] = NULL;
+}
+
 static void c_start(struct daemon *d, struct conn *c, json_t *req)
 {
 	const char *source = json_string_value(json_object_get(req, "source"));
 	json_t *env = json_object_get(req, "env"), *j;
+	const char *or = json_string_value(json_object_get(req, "or"));
 	struct app_config cfg;
 	struct waiter *w;
-	size_t i;
+	char **graceful = NULL, name[256];
+	size_t i, ng = 0;
 
 	if (known_target(d, req)) {
 		act(d, c, req, AE_START, "start");
 		return;
 	}
 	w = waiter_new(d, c);
-	json_array_foreach(json_object_get(req, "apps"), i, j)
-		if (parse_app(j, &cfg, w) == 0)
+	json_array_foreach(json_object_get(req, "apps"), i, j) {
+		if (parse_app(j, &cfg, w) == -1)
+			continue;
+		snprintf(name, sizeof(name), "%s", cfg.name);
+		if (or == NULL)
 			start_app(d, w, &cfg, env_from_json(env), source);
+		else if (reload_one(d, w, &cfg, env, source, true)) {
+			/* startOrRestart, startOrReload of a running app */
+			if (strcmp(or, "reload") == 0)
+				names_add(&graceful, &ng, name);
+			else {
+				waiter_add(w, name, "start", NULL, NULL);
+				app_event(app_find(d, name), AE_RESTART);
+			}
+		}
+	}
+	if (graceful != NULL)
+		reload_apps(d, w, graceful);
+	csup_env_free(graceful);
 	waiter_arm(w);
 }
 
@@ -242,19 +277,13 @@ static char **match(struct daemon *d, const char *target)
 static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev,
     const char *op)
 {
-	const char *target = json_string_value(json_object_get(req, "target"));
 	json_t *env = json_object_get(req, "env");
+	char **names, msg[512];
 	struct waiter *w;
 	struct app *a;
-	char **names;
 
-	if (target == NULL || (names = match(d, target)) == NULL) {
-		reply_error(c, "%s", "usage: a NAME or 'all' is needed");
-		return;
-	}
-	if (names[0] == NULL && strcmp(target, "all") != 0) {
-		free(names);
-		reply_error(c, "app '%s' not found", target);
+	if ((names = cmd_targets(d, req, msg, sizeof(msg))) == NULL) {
+		reply_error(c, "%s", msg);
 		return;
 	}
 	w = waiter_new(d, c);
@@ -305,21 +334,26 @@ static bool listed(json_t *apps, const char *name)
 	return false;
 }
 
-static void reload_one(struct daemon *d, struct waiter *w, struct app_config *cfg,
-    json_t *env, const char *source)
+/*
+ * Takes cfg: starts the app when it does not run; when it does and cfg
+ * differs (or force), takes cfg and returns true: the caller gives it a new
+ * generation (restart or graceful reload).
+ */
+static bool reload_one(struct daemon *d, struct waiter *w, struct app_config *cfg,
+    json_t *env, const char *source, bool force)
 {
 	struct app *a = app_find(d, cfg->name);
 
 	if (a == NULL || !a->lc.want_up) {
 		start_app(d, w, cfg, env_from_json(env), source);
-		return;
+		return false;
 	}
 	set_source(a, source);
-	if (config_app_equal(&a->cfg, cfg)) {
+	if (!force && config_app_equal(&a->cfg, cfg)) {
 		store_app(a);	/* the source may have changed */
 		waiter_add(w, cfg->name, "start", "unchanged", NULL);
 		config_app_free(cfg);
-		return;
+		return false;
 	}
 	config_app_free(&a->cfg);
 	a->cfg = *cfg;
@@ -328,8 +362,31 @@ static void reload_one(struct daemon *d, struct waiter *w, struct app_config *cf
 	csup_env_free(a->client_env);
 	a->client_env = env_from_json(env);
 	store_app(a);
-	waiter_add(w, a->cfg.name, "start", NULL, NULL);
-	app_event(a, AE_RESTART);
+	return true;
+}
+
+/* `reload TARGET...`: a new generation for each, without a gap (reload.c). */
+static void reload_targets(struct daemon *d, struct conn *c, json_t *req)
+{
+	json_t *env = json_object_get(req, "env");
+	char **names, msg[512];
+	struct waiter *w;
+	struct app *a;
+
+	if ((names = cmd_targets(d, req, msg, sizeof(msg))) == NULL) {
+		reply_error(c, "%s", msg);
+		return;
+	}
+	for (char **n = names; json_is_array(env) && *n; n++)
+		if ((a = app_find(d, *n)) != NULL) {
+			csup_env_free(a->client_env);
+			a->client_env = env_from_json(env);
+			store_app(a);
+		}
+	w = waiter_new(d, c);
+	reload_apps(d, w, names);
+	csup_env_free(names);
+	waiter_arm(w);
 }
 
 static void c_reload(struct daemon *d, struct conn *c, json_t *req)
@@ -339,15 +396,20 @@ static void c_reload(struct daemon *d, struct conn *c, json_t *req)
 	struct waiter *w;
 	struct app_config cfg;
 	struct app *a;
-	char **names;
-	size_t i;
+	char **names, **changed = NULL, name[256];
+	size_t i, nc = 0;
 
-	if (source == NULL || (names = match(d, "all")) == NULL) {
-		reply_error(c, "%s", "usage: reload FILE");
+	if (source == NULL) {
+		reload_targets(d, c, req);
+		return;
+	}
+	if ((names = match(d, "all")) == NULL) {
+		reply_error(c, "%s", "out of memory");
 		return;
 	}
 	w = waiter_new(d, c);
-	for (char **n = names; *n; n++) {
+	/* `--only A,B` touches only those: nothing else is deleted. */
+	for (char **n = names; !json_is_true(json_object_get(req, "only")) && *n; n++) {
 		a = app_find(d, *n);
 		if (a && a->source && strcmp(a->source, source) == 0 && !listed(apps, *n)) {
 			waiter_add(w, *n, "delete", NULL, NULL);
@@ -356,9 +418,16 @@ static void c_reload(struct daemon *d, struct conn *c, json_t *req)
 		}
 	}
 	csup_env_free(names);
-	json_array_foreach(apps, i, j)
-		if (parse_app(j, &cfg, w) == 0)
-			reload_one(d, w, &cfg, json_object_get(req, "env"), source);
+	json_array_foreach(apps, i, j) {
+		if (parse_app(j, &cfg, w) == -1)
+			continue;
+		snprintf(name, sizeof(name), "%s", cfg.name);
+		if (reload_one(d, w, &cfg, json_object_get(req, "env"), source, false))
+			names_add(&changed, &nc, name);
+	}
+	if (changed != NULL)
+		reload_apps(d, w, changed);
+	csup_env_free(changed);
 	waiter_arm(w);
 }
 
@@ -371,9 +440,15 @@ static int resurrect_one(void *arg, const struct store_app_row *row)
 {
 	struct resurrect_arg *r = arg;
 	struct app_config cfg;
+	struct app *a;
+	bool known;
 
-	if (parse_app(row->cfg, &cfg, r->w) == 0)
+	if (parse_app(row->cfg, &cfg, r->w) == 0) {
+		known = app_find(r->d, cfg.name) != NULL;
 		start_app(r->d, r->w, &cfg, env_from_json(row->env), row->source);
+		if (!known && (a = app_find(r->d, row->name)) != NULL)
+			cmd_keep_id(a, row->id);
+	}
 	return 0;
 }
 
@@ -393,37 +468,54 @@ static void c_status(struct daemon *d, struct conn *c, json_t *req)
 
 static void c_describe(struct daemon *d, struct conn *c, json_t *req)
 {
-	const char *name = json_string_value(json_object_get(req, "name"));
-	struct app *a = name ? app_find(d, name) : NULL;
+	json_t *name = json_object_get(req, "name"), *arr;
+	char **names, msg[512];
+	struct app *a;
 
-	if (a == NULL) {
-		reply_error(c, "app '%s' not found", name ? name : "");
+	if (json_is_string(name) && json_object_get(req, "targets") == NULL)
+		json_object_set_new(req, "targets", json_pack("[O]", name));
+	if ((names = cmd_targets(d, req, msg, sizeof(msg))) == NULL) {
+		reply_error(c, "%s", msg);
 		return;
 	}
 	json_decref(cmd_status_array(d));	/* fresh figures */
-	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "app", cmd_app_json(a, true)));
+	arr = json_array();
+	for (char **n = names; *n; n++)
+		if ((a = app_find(d, *n)) != NULL)
+			json_array_append_new(arr, cmd_app_json(a, true));
+	csup_env_free(names);
+	if (json_array_size(arr) == 0) {
+		json_decref(arr);
+		reply_error(c, "%s", "no app matches");
+		return;
+	}
+	ctl_reply(c, json_pack("{s:b,s:O,s:o}", "ok", 1, "app", json_array_get(arr, 0),
+	    "apps", arr));
 }
 
 static void c_logs(struct daemon *d, struct conn *c, json_t *req)
 {
-	const char *name = json_string_value(json_object_get(req, "name"));
-	char out[PATH_MAX], err[PATH_MAX];
-	json_t *files = json_array();
+	json_t *name = json_object_get(req, "name"), *files;
+	char out[PATH_MAX], err[PATH_MAX], msg[512], **names;
 	struct app *a;
 
-	TAILQ_FOREACH(a, &d->apps, entry) {
-		if (name && strcmp(a->cfg.name, name) != 0 &&
-		    !(a->cfg.group && strcmp(a->cfg.group, name) == 0))
-			continue;
-		paths_app_logs(&d->paths, &a->cfg, out, err, sizeof(out));
-		json_array_append_new(files, json_pack("{s:s,s:s,s:s}", "name", a->cfg.name,
-		    "out", out, "err", err));
-	}
-	if (name && json_array_size(files) == 0) {
-		json_decref(files);
-		reply_error(c, "app '%s' not found", name);
+	if (json_is_string(name) && json_object_get(req, "targets") == NULL)
+		json_object_set_new(req, "targets", json_pack("[O]", name));
+	if (json_object_get(req, "targets") == NULL)
+		json_object_set_new(req, "targets", json_pack("[s]", "all"));
+	if ((names = cmd_targets(d, req, msg, sizeof(msg))) == NULL) {
+		reply_error(c, "%s", msg);
 		return;
 	}
+	files = json_array();
+	for (char **n = names; *n; n++) {
+		if ((a = app_find(d, *n)) == NULL)
+			continue;
+		paths_app_logs(&d->paths, &a->cfg, out, err, sizeof(out));
+		json_array_append_new(files, json_pack("{s:i,s:s,s:s,s:s,s:s?}", "id", a->id,
+		    "name", a->cfg.name, "out", out, "err", err, "combined", a->cfg.log_file));
+	}
+	csup_env_free(names);
 	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "files", files));
 }
 
@@ -486,5 +578,7 @@ void cmd_dispatch(struct daemon *d, struct conn *c, json_t *req)
 			cmds[i].fn(d, c, req);
 			return;
 		}
+	if (name && cmd_pm2_dispatch(d, c, req, name))
+		return;
 	reply_error(c, "unknown command '%s'", name ? name : "");
 }

@@ -427,7 +427,10 @@ static void check_item(struct daemon *d, json_t *it)
 	int g0 = (int)json_integer_value(json_object_get(it, "g0"));
 	const char *res = NULL, *err = NULL;
 
-	if (strcmp(op, "start") == 0) {
+	if (strcmp(op, "reload") == 0) {	/* reload.c says */
+		res = reload_result(d, json_string_value(json_object_get(it, "name")), g0,
+		    &err);
+	} else if (strcmp(op, "start") == 0) {
 		if (a == NULL)
 			res = "failed", err = "deleted meanwhile";
 		else if (a->online_gen > g0)
@@ -478,6 +481,7 @@ void waiters_poke(struct daemon *d)
 	struct waiter *w, *next;
 	bool ok;
 
+	reload_poke(d);
 	for (w = TAILQ_FIRST(&d->waiters); w; w = next) {
 		next = TAILQ_NEXT(w, entry);
 		if (w->conn != NULL && !waiter_done(w, &ok))
@@ -489,4 +493,5 @@ void waiters_poke(struct daemon *d)
 		json_decref(w->items);
 		free(w);
 	}
+	reload_gc(d);
 }

@@ -334,6 +334,7 @@ void daemon_shutdown(struct daemon *d)
 	}
 	log_info("shutting down: stopping every app");
 	d->shutting_down = true;
+	reload_shutdown(d);
 	for (a = TAILQ_FIRST(&d->apps); a; a = next) {
 		next = TAILQ_NEXT(a, entry);
 		app_event(a, AE_STOP);
@@ -424,6 +425,7 @@ static int recover_one(void *arg, const struct store_app_row *row)
 		csup_env_free(env);
 		return 0;
 	}
+	cmd_keep_id(a, row->id);
 	a->source = row->source ? strdup(row->source) : NULL;
 	/* A generation ever started means the next one is a restart. */
 	lc_restore(&a->lc, row->want_up, row->restarts, row->restarts > 0);
@@ -516,6 +518,7 @@ static void teardown(struct daemon *d)
 	monitor_stop(d);
 	orphan_timer_stop(d);
 	ctl_close_all(d);
+	reload_free(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
 	health_lib_close(d->health_lib);	/* after the last checker */

@@ -65,6 +65,7 @@ struct daemon {
 	struct health_lib	*health_lib;	/* libcurl, from the first health check */
 	struct metrics_counters	 counters;
 	struct run		*run;		/* `csup run` (run.c), else NULL */
+	struct reload_state	*reload;	/* reload.c */
 };
 
 /* orphan.c: end what carries this home's tag and no live generation owns. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "store.h"
@@ -202,7 +203,8 @@ static void orphan_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = CONTAINER_OF(w, struct daemon, orphan_timer);
 
-	if (!d->shutting_down)
+	/* A reload's old generation is no orphan: the next round sees it gone. */
+	if (!d->shutting_down && !reload_busy(d))
 		(void)orphan_scan(d);
 }
 

@@ -68,7 +68,7 @@ static char **build_env(struct app *a, int gen, const char *notify)
 		rc = env_put(&env, &n, *e);
 	for (char **e = a->cfg.env; e && *e && rc == 0; e++)
 		rc = env_put(&env, &n, *e);
-	if (rc == 0 && a->cfg.instances > 1 && a->cfg.instance_var) {
+	if (rc == 0 && a->cfg.instance_var) {	/* "0" for a single one too */
 		snprintf(buf, sizeof(buf), "%s=%d", a->cfg.instance_var, a->cfg.instance);
 		rc = env_put(&env, &n, buf);
 	}

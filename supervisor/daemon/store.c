@@ -74,6 +74,9 @@ static const char *const migrations[] = {
 	/* 1 -> 2: the ecosystem file an app came from, so resurrect keeps it */
 	"ALTER TABLE apps ADD COLUMN source TEXT;"
 	"ALTER TABLE saved ADD COLUMN source TEXT;",
+	/* 2 -> 3: the app's numeric id (`csup stop 3`), kept for its life */
+	"ALTER TABLE apps ADD COLUMN id INTEGER;"
+	"ALTER TABLE saved ADD COLUMN id INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -402,16 +405,16 @@ bool store_pending(const struct store *s)
 }
 
 int store_put_app(struct store *s, const char *name, const json_t *cfg,
-    const json_t *env, const char *source, bool want_up, int restarts)
+    const json_t *env, const char *source, bool want_up, int restarts, int id)
 {
 	char *c = json_dumps(cfg, JSON_COMPACT), *e = json_dumps(env, JSON_COMPACT);
 	int rc = -1;
 
 	if (c && e)
 		rc = run(s, prep(s, "INSERT OR REPLACE INTO apps(name, config, env, want,"
-		    " restarts, created, source) VALUES(?, ?, ?, ?, ?,"
-		    " strftime('%s','now'), ?)", "sssiis", name, c, e, (int64_t)want_up,
-		    (int64_t)restarts, source));
+		    " restarts, created, source, id) VALUES(?, ?, ?, ?, ?,"
+		    " strftime('%s','now'), ?, ?)", "sssiisi", name, c, e, (int64_t)want_up,
+		    (int64_t)restarts, source, (int64_t)id));
 	free(c);
 	free(e);
 	return snapshot_after(s, rc);
@@ -435,8 +438,9 @@ int store_each_app(struct store *s, bool saved,
     int (*fn)(void *, const struct store_app_row *), void *arg)
 {
 	sqlite3_stmt *st = prep(s, saved ?
-	    "SELECT name, config, env, 1, 0, source FROM saved ORDER BY rowid" :
-	    "SELECT name, config, env, want, restarts, source FROM apps ORDER BY rowid", "");
+	    "SELECT name, config, env, 1, 0, source, id FROM saved ORDER BY rowid" :
+	    "SELECT name, config, env, want, restarts, source, id FROM apps ORDER BY rowid",
+	    "");
 	struct store_app_row r;
 	int rc;
 
@@ -449,6 +453,8 @@ int store_each_app(struct store *s, bool saved,
 		r.want_up = sqlite3_column_int(st, 3) != 0;
 		r.restarts = sqlite3_column_int(st, 4);
 		r.source = (const char *)sqlite3_column_text(st, 5);
+		r.id = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(st, 6);
 		if (r.name && r.cfg && r.env)
 			fn(arg, &r);
 		json_decref(r.cfg);
@@ -602,8 +608,8 @@ int store_save_set(struct store *s, const char *const *names, size_t n)
 
 	/* One text, so that a locked csup.db queues it whole. */
 	for (size_t i = 0; i < n && sql != NULL; i++) {
-		more = sqlite3_mprintf("%s INSERT INTO saved(name, config, env, source)"
-		    " SELECT name, config, env, source FROM apps WHERE name = %Q;",
+		more = sqlite3_mprintf("%s INSERT INTO saved(name, config, env, source, id)"
+		    " SELECT name, config, env, source, id FROM apps WHERE name = %Q;",
 		    sql, names[i]);
 		sqlite3_free(sql);
 		sql = more;
@@ -622,8 +628,8 @@ int store_save_set(struct store *s, const char *const *names, size_t n)
 int store_save_wanted(struct store *s)
 {
 	return snapshot_after(s, exec_write(s, "BEGIN; DELETE FROM saved;"
-	    " INSERT INTO saved(name, config, env, source) SELECT name, config, env,"
-	    " source FROM apps WHERE want = 1; COMMIT;"));
+	    " INSERT INTO saved(name, config, env, source, id) SELECT name, config, env,"
+	    " source, id FROM apps WHERE want = 1; COMMIT;"));
 }
 
 int store_forget_apps(struct store *s)

@@ -46,7 +46,7 @@ int	 store_check(const char *path, char *err, size_t len, bool *corrupt);
 int	 store_flush(struct store *s);
 bool	 store_pending(const struct store *s);
 int	 store_put_app(struct store *s, const char *name, const json_t *cfg,
-	    const json_t *env, const char *source, bool want_up, int restarts);
+	    const json_t *env, const char *source, bool want_up, int restarts, int id);
 int	 store_set_want(struct store *s, const char *name, bool want_up, int restarts);
 int	 store_delete_app(struct store *s, const char *name);
 /* One stored app; valid only during the callback. */
@@ -56,6 +56,7 @@ struct store_app_row {
 	const char	*source;	/* realpath of its ecosystem file, or NULL */
 	bool		 want_up;
 	int		 restarts;
+	int		 id;		/* -1: none stored */
 };
 /* Calls fn for each stored app (saved: the resurrect set instead). */
 int	 store_each_app(struct store *s, bool saved,
