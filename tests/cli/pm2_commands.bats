@@ -4,6 +4,7 @@
 # startOrRestart, startOrReload, init and ecosystem, -v and --version.
 
 load ../lib/helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	make_home
