@@ -549,6 +549,155 @@ dberr:
 	return -1;
 }
 
+/* ---- the claude-mem 13 layer ------------------------------------------ */
+
+/*
+ * claude-mem 13 renamed the session ids (content_session_id for Claude
+ * Code's, memory_session_id for the memory agent's) and added columns and
+ * tables. The seed-era columns stay the stored ones; the 13 names are
+ * VIRTUAL generated columns over them, so writers of either era (and the
+ * seed-era search server) keep working and 13's readers find their names.
+ * observations is rebuilt once for 13's nine types and new columns.
+ */
+static const char sql_13_obs[] =
+	"CREATE TABLE observations_new (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  sdk_session_id TEXT NOT NULL,\n"
+	"  memory_session_id TEXT GENERATED ALWAYS AS (sdk_session_id) VIRTUAL,\n"
+	"  project TEXT NOT NULL,\n"
+	"  merged_into_project TEXT,\n"
+	"  text TEXT,\n"
+	"  type TEXT NOT NULL CHECK(type IN ('decision', 'bugfix', 'feature', "
+	"'refactor', 'discovery', 'change', 'security_alert', 'security_note', "
+	"'sensitive')),\n"
+	"  title TEXT,\n"
+	"  subtitle TEXT,\n"
+	"  facts TEXT,\n"
+	"  narrative TEXT,\n"
+	"  concepts TEXT,\n"
+	"  files_read TEXT,\n"
+	"  files_modified TEXT,\n"
+	"  prompt_number INTEGER,\n"
+	"  discovery_tokens INTEGER DEFAULT 0,\n"
+	"  agent_type TEXT,\n"
+	"  agent_id TEXT,\n"
+	"  content_hash TEXT,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  created_at_epoch INTEGER NOT NULL,\n"
+	"  FOREIGN KEY(sdk_session_id) REFERENCES sdk_sessions(sdk_session_id) "
+	"ON DELETE CASCADE\n"
+	");\n"
+	"INSERT INTO observations_new (id, sdk_session_id, project, text, type,\n"
+	"  title, subtitle, facts, narrative, concepts, files_read, files_modified,\n"
+	"  prompt_number, discovery_tokens, created_at, created_at_epoch)\n"
+	"  SELECT id, sdk_session_id, project, text, type, title, subtitle, facts,\n"
+	"         narrative, concepts, files_read, files_modified, prompt_number,\n"
+	"         discovery_tokens, created_at, created_at_epoch\n"
+	"  FROM observations;\n"
+	"DROP TABLE observations;\n"
+	"ALTER TABLE observations_new RENAME TO observations;\n"
+	"CREATE INDEX idx_observations_sdk_session ON observations(sdk_session_id);\n"
+	"CREATE INDEX idx_observations_project ON observations(project);\n"
+	"CREATE INDEX idx_observations_type ON observations(type);\n"
+	"CREATE INDEX idx_observations_created ON observations(created_at_epoch DESC);\n"
+	"CREATE INDEX idx_observations_content_hash ON observations(sdk_session_id, content_hash);\n";
+
+static const char sql_13_rest[] =
+	"UPDATE user_prompts SET session_db_id = (SELECT s.id FROM sdk_sessions s\n"
+	"  WHERE s.claude_session_id = user_prompts.claude_session_id)\n"
+	"  WHERE session_db_id IS NULL;\n"
+	"CREATE INDEX IF NOT EXISTS idx_sdk_sessions_content ON sdk_sessions(content_session_id);\n"
+	"CREATE TABLE IF NOT EXISTS tool_uses (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  tool_use_id TEXT,\n"
+	"  content_session_id TEXT NOT NULL,\n"
+	"  memory_session_id TEXT,\n"
+	"  project TEXT,\n"
+	"  platform_source TEXT NOT NULL DEFAULT 'claude',\n"
+	"  tool_name TEXT NOT NULL,\n"
+	"  tool_input TEXT,\n"
+	"  tool_response TEXT,\n"
+	"  cwd TEXT,\n"
+	"  agent_id TEXT,\n"
+	"  agent_type TEXT,\n"
+	"  prompt_number INTEGER,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  created_at_epoch INTEGER NOT NULL,\n"
+	"  UNIQUE(content_session_id, tool_use_id)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS idx_tool_uses_session ON tool_uses(content_session_id);\n"
+	"CREATE INDEX IF NOT EXISTS idx_tool_uses_created ON tool_uses(created_at_epoch DESC);\n";
+
+static const struct {
+	const char *table, *column, *decl;
+} cols_13[] = {
+	{ "sdk_sessions", "content_session_id",
+	  "TEXT GENERATED ALWAYS AS (claude_session_id) VIRTUAL" },
+	{ "sdk_sessions", "memory_session_id",
+	  "TEXT GENERATED ALWAYS AS (sdk_session_id) VIRTUAL" },
+	{ "sdk_sessions", "platform_source", "TEXT NOT NULL DEFAULT 'claude'" },
+	{ "sdk_sessions", "custom_title", "TEXT" },
+	{ "user_prompts", "content_session_id",
+	  "TEXT GENERATED ALWAYS AS (claude_session_id) VIRTUAL" },
+	{ "user_prompts", "session_db_id", "INTEGER" },
+	{ "session_summaries", "memory_session_id",
+	  "TEXT GENERATED ALWAYS AS (sdk_session_id) VIRTUAL" },
+};
+
+static int apply_13(sqlite3 *db, char *err, size_t errlen)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(cols_13) / sizeof(cols_13[0]); i++)
+		if (add_column(db, cols_13[i].table, cols_13[i].column,
+		    cols_13[i].decl, err, errlen) < 0)
+			return -1;
+	if ((r = has_column(db, "observations", "content_hash", NULL)) < 0) {
+		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	/* The rebuild drops observations' FTS triggers: made again below. */
+	if (r == 0 && (exec(db, sql_13_obs, err, errlen) < 0 ||
+	    exec(db, sql_fts_obs_triggers, err, errlen) < 0))
+		return -1;
+	return exec(db, sql_13_rest, err, errlen);
+}
+
+int memdb_has13(sqlite3 *db)
+{
+	int a = has_object(db, "table", "tool_uses");
+	int b = has_column(db, "observations", "content_hash", NULL);
+
+	if (a < 0 || b < 0)
+		return -1;
+	return a && b;
+}
+
+int memdb_ensure13(sqlite3 *db, char *err, size_t errlen)
+{
+	char why[512] = "";
+	int r = memdb_has13(db);
+
+	if (r == 1)
+		return 0;
+	if (exec(db, "BEGIN IMMEDIATE", why, sizeof(why)) < 0)
+		goto fail;
+	if (memdb_has13(db) == 1) {
+		exec(db, "COMMIT", NULL, 0);
+		return 0;
+	}
+	if (apply_13(db, why, sizeof(why)) < 0 ||
+	    exec(db, "COMMIT", why, sizeof(why)) < 0) {
+		exec(db, "ROLLBACK", NULL, 0);
+		goto fail;
+	}
+	return 0;
+fail:
+	seterr(err, errlen, "claude-mem 13 layer: %s", why);
+	return -1;
+}
+
 struct migration {
 	int version;            /* 0: an "ensure" step with no version row */
 	const char *name;

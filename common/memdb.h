@@ -142,6 +142,20 @@ int memdb_open(const char *path, int readonly, sqlite3 **out,
  */
 int memdb_migrate(sqlite3 *db, char *err, size_t errlen);
 
+/*
+ * The claude-mem 13 layer (see memdb.c): 13's names as generated columns
+ * (content_session_id, memory_session_id), sdk_sessions.platform_source and
+ * custom_title, user_prompts.session_db_id (filled for existing rows;
+ * writers set it), observations rebuilt for 13's
+ * nine types with merged_into_project, agent_type, agent_id, content_hash,
+ * and the tool_uses table. Added in place, rows kept, no version row (like
+ * the FTS step); mem-worker applies it when a claude-mem 13 client first
+ * talks to it, so a store only seed-era clients use keeps its exact schema.
+ * memdb_has13: 1 applied, 0 not, -1 error.
+ */
+int memdb_ensure13(sqlite3 *db, char *err, size_t errlen);
+int memdb_has13(sqlite3 *db);
+
 /* Highest version in schema_versions; 0 when none or no table; -1 on error. */
 int memdb_schema_version(sqlite3 *db);
 

@@ -93,6 +93,36 @@ static json_t *do_call(struct mcp_server *m, json_t *id, json_t *params)
 	return reply_result(id, result);
 }
 
+/*
+ * tools/list in two pages (MCP pagination): the seed-era tools, with
+ * nextCursor TOOLS13_CURSOR, then claude-mem 13's tools the seed-era set
+ * lacks. A client that reads one page sees the seed-era server unchanged.
+ */
+#define TOOLS13_CURSOR "claude-mem-13"
+
+static json_t *list_tools(json_t *id, json_t *params)
+{
+	json_t *cursor = json_object_get(params, "cursor"), *r, *list;
+
+	if (cursor == NULL || json_is_null(cursor)) {
+		r = tools_list();
+		if (r != NULL)
+			json_object_set_new(r, "nextCursor",
+			    json_string(TOOLS13_CURSOR));
+		return reply_result(id, r);
+	}
+	if (!json_is_string(cursor) ||
+	    strcmp(json_string_value(cursor), TOOLS13_CURSOR) != 0)
+		return reply_error(id, MCP_INVALID_PARAMS,
+		    "Invalid params: unknown cursor");
+	list = json_array();
+	if (list == NULL || tools13_list(list) < 0) {
+		json_decref(list);
+		return reply_error(id, MCP_INTERNAL_ERROR, "out of memory");
+	}
+	return reply_result(id, json_pack("{s:o}", "tools", list));
+}
+
 static json_t *dispatch(struct mcp_server *m, const char *method, json_t *id,
     json_t *params)
 {
@@ -101,7 +131,7 @@ static json_t *dispatch(struct mcp_server *m, const char *method, json_t *id,
 	if (strcmp(method, "ping") == 0)
 		return reply_result(id, json_object());
 	if (strcmp(method, "tools/list") == 0)
-		return reply_result(id, tools_list());
+		return list_tools(id, params);
 	if (strcmp(method, "tools/call") == 0)
 		return do_call(m, id, params);
 	return reply_error(id, MCP_METHOD_NOT_FOUND, "Method not found");

@@ -5,7 +5,8 @@
  * mcp.c     JSON-RPC 2.0 / MCP dispatch (pure: a message in, a reply out)
  * stdio.c   newline-delimited messages on stdin/stdout
  * httpd.c   Streamable HTTP: POST /mcp (libmicrohttpd)
- * tools.c   the 14 tools: what each one asks and how its answer reads
+ * tools.c   the 14 seed-era tools: what each one asks and how its answer reads
+ * tools13.c claude-mem 13's tools the seed-era set lacks (its schemas)
  * args.c    the parameter table: JSON Schema out, arguments in
  * query.c   SQL: filters, ranked candidates, rows (the only file with SQL
  *           on the claude-mem tables)
@@ -277,6 +278,10 @@ tool_fn	 tool_timeline, tool_context_timeline, tool_timeline_by_query,
 
 /* {"tools":[...]} for tools/list (new reference). */
 json_t	*tools_list(void);
+/* tools13.c: append 13's extra tools; call one (-1: not one of them). */
+int	 tools13_list(json_t *list);
+int	 tools13_call(struct search_ctx *, const char *name, json_t *args,
+	    json_t **result);
 /*
  * Run a tool. Returns -1 when no tool has that name; otherwise 0 and
  * *result is a CallToolResult ({"content":[...]} with "isError": true when

@@ -547,7 +547,7 @@ int tools_call(struct search_ctx *sc, const char *name, json_t *args,
 		if (strcmp(tools[i].name, name) == 0)
 			t = &tools[i];
 	if (t == NULL)
-		return -1;
+		return tools13_call(sc, name, args, result);
 	sbuf_init(&b);
 	if (args_parse(t->params, t->nparams, args, &a, err, sizeof(err)) < 0) {
 		sbuf_printf(&b, "Invalid arguments: %s", err);

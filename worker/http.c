@@ -122,6 +122,34 @@ int http_reply_error(struct MHD_Connection *c, unsigned status,
 	return http_reply(c, status, json_pack("{s:s}", "error", msg));
 }
 
+int http_reply_text(struct MHD_Connection *c, unsigned status,
+    const char *type, const char *text)
+{
+	char *t = strdup(text);
+
+	if (t == NULL)
+		return MHD_NO;
+	return reply_text(c, status, type, t, MHD_RESPMEM_MUST_FREE);
+}
+
+json_t *http_body_json(struct http_req *rq, int empty_ok, char *err,
+    size_t errlen)
+{
+	json_error_t e;
+	json_t *j;
+
+	if (rq->len == 0 && empty_ok)
+		return json_object();
+	j = json_loadb(rq->body ? rq->body : "", rq->len, 0, &e);
+	if (!json_is_object(j)) {
+		snprintf(err, errlen, "Invalid JSON body: %s",
+		    j ? "expected an object" : e.text);
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 /* ---- request helpers ------------------------------------------------------ */
 
 int64_t http_parse_id(const char *s)
@@ -285,18 +313,7 @@ static int r_complete(struct worker *w, struct MHD_Connection *c,
 
 	if (s == NULL)
 		return rc;
-	/* The queue is drained now so the summary of a Stop followed at once
-	 * by SessionEnd is not lost. An agent keeps its session until it
-	 * closes its stdout (main loop). */
-	queue_run_session(w, s, INT_MAX);
-	store_session_finish(w->store, s->id, "completed");
-	sse_broadcast(w->sse, "session_completed", "session", json_pack(
-	    "{s:I}", "sessionDbId", (json_int_t)s->id));
-	if (s->agent != NULL && agent_alive(s->agent)) {
-		s->completing = 1;
-		agent_close_stdin(s->agent);
-	} else
-		session_drop(w, s);
+	session_complete(w, s);
 	return http_reply(c, 200, json_pack("{s:b}", "success", 1));
 }
 
@@ -440,6 +457,11 @@ static int dispatch(struct worker *w, struct MHD_Connection *c,
 	char id[128];
 	size_t i;
 
+	int handled = 0, rc;
+
+	rc = api13_route(w, c, method, url, rq, &handled);
+	if (handled)
+		return rc;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(method, routes[i].method) == 0 &&
 		    match(routes[i].pattern, url, id, sizeof(id)))

@@ -3,7 +3,8 @@
  *   mem-worker                 serve (environment below)
  *   mem-worker hook EVENT      Claude Code hook client (hook.c)
  * Environment:
- *   CLAUDE_MEM_WORKER_HOST (127.0.0.1), CLAUDE_MEM_WORKER_PORT (37777),
+ *   CLAUDE_MEM_WORKER_HOST (127.0.0.1), CLAUDE_MEM_WORKER_PORT (37700 +
+ *   uid % 100, claude-mem 13's default; both also read from settings.json),
  *   CLAUDE_MEM_DATA_DIR (~/.claude-mem), CLAUDE_MEM_AGENT_CMD (unset: the
  *   built-in extractor), CLAUDE_MEM_SEARCH_BIN (mem-search beside us),
  *   CLAUDE_MEM_SEARCH_TIMEOUT_MS (5000), NOTIFY_SOCKET,
@@ -72,6 +73,23 @@ static int env_int(const char *name, int def, int min, int max)
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		fatalx("%s=%s: expected an integer in %d..%d", name, s, min, max);
+	return (int)v;
+}
+
+/* The environment, else settings.json, else 37700 + uid % 100. */
+static int settings_port(json_t *settings)
+{
+	const char *s = settings_get(settings, "CLAUDE_MEM_WORKER_PORT");
+	char *end;
+	long v;
+
+	if (s == NULL)
+		return settings_default_port();
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 65535)
+		fatalx("CLAUDE_MEM_WORKER_PORT=%s: expected an integer in 1..65535",
+		    s);
 	return (int)v;
 }
 
@@ -171,6 +189,7 @@ static void serve(struct worker *w)
 {
 	struct pollfd p[POLL_MAX];
 	struct session *owner[POLL_MAX];
+	int64_t replay_at = 0;
 	int n, i;
 
 	for (;;) {
@@ -193,6 +212,10 @@ static void serve(struct worker *w)
 				store_tx_commit(w->store);
 		}
 		finish_sessions(w);
+		if (now_ms() >= replay_at) {
+			api13_replay(w);
+			replay_at = now_ms() + 1000;
+		}
 	}
 }
 
@@ -221,10 +244,11 @@ int main(int argc, char **argv)
 	log_init("mem-worker", STDERR_FILENO, getenv("CLAUDE_MEM_DEBUG") != NULL);
 	memset(&w, 0, sizeof(w));
 	w.started_ms = wall_ms();
-	w.host = getenv("CLAUDE_MEM_WORKER_HOST");
-	if (w.host == NULL || *w.host == '\0')
+	w.settings = settings_load();
+	w.host = (char *)settings_get(w.settings, "CLAUDE_MEM_WORKER_HOST");
+	if (w.host == NULL || strcmp(w.host, "localhost") == 0)
 		w.host = (char *)"127.0.0.1";
-	w.port = env_int("CLAUDE_MEM_WORKER_PORT", 37777, 1, 65535);
+	w.port = settings_port(w.settings);
 	w.agent_cmd = getenv("CLAUDE_MEM_AGENT_CMD");
 	if (w.agent_cmd != NULL && *w.agent_cmd == '\0')
 		w.agent_cmd = NULL;
@@ -241,6 +265,7 @@ int main(int argc, char **argv)
 	}
 	if ((w.store = store_open(path, err, sizeof(err))) == NULL)
 		fatalx("database %s", err);
+	settings_write_if_missing(w.host, w.port);
 	if ((w.sse = sse_new()) == NULL ||
 	    (w.mcp = mcp_new(argv[0], env_int("CLAUDE_MEM_SEARCH_TIMEOUT_MS",
 	    5000, 100, 600000))) == NULL)
@@ -264,6 +289,7 @@ int main(int argc, char **argv)
 	shutdown_chain(&w);
 	mcp_free(w.mcp);
 	sse_free(w.sse);
+	json_decref(w.settings);
 	close(w.sigpipe[0]);
 	close(w.sigpipe[1]);
 	return 0;

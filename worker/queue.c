@@ -6,6 +6,7 @@
 #include "worker.h"
 #include "log.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,22 @@ void session_drop(struct worker *w, struct session *s)
 			break;
 		}
 	session_free(s);
+}
+
+void session_complete(struct worker *w, struct session *s)
+{
+	/* The queue is drained now so the summary of a Stop followed at once
+	 * by SessionEnd is not lost. An agent keeps its session until it
+	 * closes its stdout (main loop). */
+	queue_run_session(w, s, INT_MAX);
+	store_session_finish(w->store, s->id, "completed");
+	sse_broadcast(w->sse, "session_completed", "session", json_pack(
+	    "{s:I}", "sessionDbId", (json_int_t)s->id));
+	if (s->agent != NULL && agent_alive(s->agent)) {
+		s->completing = 1;
+		agent_close_stdin(s->agent);
+	} else
+		session_drop(w, s);
 }
 
 size_t queue_total(struct worker *w)

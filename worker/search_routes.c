@@ -81,6 +81,7 @@ struct search_call {             /* one /api/search... request */
 	int done;                /* status and reply are set */
 	unsigned status;
 	json_t *reply;
+	int object;              /* claude-mem 13's shape: the whole result */
 };
 
 /* The HTTP answer of an MCP outcome. */
@@ -98,6 +99,11 @@ static void outcome(struct search_call *sc, int rc, json_t *res,
 		sc->status = 502;
 		sc->reply = json_pack("{s:s}", "error",
 		    "search server: no content in result");
+	} else if (sc->object) {
+		/* 13's MCP server passes the answer on as the tool result, so
+		 * a tool error is {content, isError:true} with status 200. */
+		sc->status = 200;
+		sc->reply = json_incref(res);
 	} else if (json_is_true(json_object_get(res, "isError"))) {
 		t = json_string_value(json_object_get(json_array_get(content, 0),
 		    "text"));
@@ -132,6 +138,28 @@ static int send_outcome(struct MHD_Connection *c, struct search_call *sc)
 }
 
 /* Queue the call; the connection waits (suspended) unless it is done. */
+/*
+ * Which shape a client gets. The seed-era routes answered the bare content
+ * array; claude-mem 13 reads {content:[...]} (its MCP server hands the
+ * answer to the MCP SDK as the tool result). Both clients send the same
+ * query, so the shape follows what 13's callers are: fetch() clients
+ * (its MCP server under node or bun, its viewer in a browser), which send
+ * Sec-Fetch-Mode or Accept-Encoding, unlike a plain HTTP client (curl,
+ * the seed-era tools). X-Claude-Mem-Api: 13 or seed decides explicitly.
+ */
+int search_wants_object(struct MHD_Connection *c)
+{
+	const char *api = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Claude-Mem-Api");
+
+	if (api != NULL)
+		return strcmp(api, "seed") != 0;
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Sec-Fetch-Mode") != NULL ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Accept-Encoding") != NULL;
+}
+
 static int search_start(struct worker *w, struct MHD_Connection *c,
     const char *tool, struct search_call **call)
 {
@@ -141,6 +169,7 @@ static int search_start(struct worker *w, struct MHD_Connection *c,
 
 	if (sc != NULL && args != NULL) {
 		sc->conn = c;
+		sc->object = search_wants_object(c);
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg,
 		    args);
 		rc = mcp_call(w->mcp, tool, args, on_done, sc);

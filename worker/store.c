@@ -230,6 +230,16 @@ static json_t *rows_json(struct store *s, sqlite3_stmt *st)
 	return a;
 }
 
+json_t *store_rows_json(struct store *s, sqlite3_stmt *st)
+{
+	return rows_json(s, st);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
 static int lookup_claude(struct store *s, const char *claude_id, int64_t *id,
     int *counter)
 {

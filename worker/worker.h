@@ -23,6 +23,7 @@
 struct MHD_Daemon;
 struct MHD_Connection;
 struct MHD_Response;
+struct http_req;
 
 /* ---- store.c: every SQL statement, prepared once, bound parameters ---- */
 struct store;
@@ -78,6 +79,35 @@ int store_get_one(struct store *, enum store_list, int64_t id, json_t **out);
 int store_get_session_json(struct store *, int64_t id, json_t **out);
 json_t *store_stats(struct store *);
 
+/* For store13.c: the connection, and every row of a statement as JSON. */
+sqlite3 *store_db(struct store *);
+json_t *store_rows_json(struct store *, sqlite3_stmt *);
+
+/* ---- store13.c: the SQL of the claude-mem 13 routes ------------------- */
+struct tool_use13 {
+	const char *tool_use_id, *content_session_id, *memory_session_id;
+	const char *project, *platform, *tool_name, *cwd, *agent_id, *agent_type;
+	json_t *input, *response;       /* raw JSON values */
+	int prompt_number;
+};
+int store13_ensure(struct store *, char *err, size_t errlen);
+int store13_session_id(struct store *, const char *cid, int64_t *id);
+int store13_session_meta(struct store *, int64_t id, const char *platform,
+    const char *title);
+int store13_last_prompt(struct store *, const char *cid, char **text,
+    int64_t *epoch_ms);
+int store13_prompt_count(struct store *, const char *cid);
+int store13_prompt_link(struct store *, const char *cid, int64_t id);
+/* The new row's id, 0 when (session, tool_use_id) was already stored. */
+int64_t store13_tool_use(struct store *, const struct tool_use13 *);
+json_t *store13_by_file(struct store *, json_t *paths, json_t *projects,
+    int limit);
+json_t *store13_obs_batch(struct store *, json_t *ids, int asc, int limit,
+    const char *project);
+json_t *store13_tool_uses_batch(struct store *, json_t *ids, int limit,
+    const char *project, const char *cid);
+json_t *store13_projects(struct store *);
+
 /* ---- extract.c: the deterministic extractor and summary builder ------ */
 struct tool_event {
 	const char *tool_name;
@@ -113,6 +143,7 @@ struct session {
 	struct agent *agent;    /* NULL without CLAUDE_MEM_AGENT_CMD */
 	int completing;         /* /complete asked: finish after the queue */
 	int last_prompt;        /* prompt_number of the latest event */
+	int private13;          /* its latest 13 prompt was all <private> */
 };
 
 struct worker;
@@ -120,6 +151,8 @@ struct session *session_find(struct worker *, int64_t id);
 /* Load from the store and start (agent if configured); NULL if unknown. */
 struct session *session_get_or_start(struct worker *, int64_t id, int *found);
 void session_enqueue(struct session *, enum qkind, json_t *body);
+/* SessionEnd: drain the queue, mark completed, end the agent or drop. */
+void session_complete(struct worker *, struct session *);
 /* Remove and free (agent stopped); the caller updated the store. */
 void session_drop(struct worker *, struct session *);
 /* Process up to max queued items over all sessions; returns items done. */
@@ -208,6 +241,13 @@ void http_stop(struct worker *);
 int http_reply(struct MHD_Connection *, unsigned status, json_t *j);
 int http_reply_error(struct MHD_Connection *, unsigned status,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A text reply (text copied). */
+int http_reply_text(struct MHD_Connection *, unsigned status, const char *type,
+    const char *text);
+/* The request body as a JSON object (an empty body is {} when empty_ok);
+ * NULL with err when it is not one. */
+json_t *http_body_json(struct http_req *, int empty_ok, char *err,
+    size_t errlen);
 /* CORS: echo a loopback Origin (with Vary); nothing for any other. */
 void http_add_cors(struct MHD_Connection *, struct MHD_Response *);
 /* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
@@ -247,11 +287,43 @@ const char *search_tool_of(const char *url);
 struct search_call;
 int search_route(struct worker *, struct MHD_Connection *, const char *tool,
     struct search_call **call);
+/* 1 when the client reads claude-mem 13's {content:[...]} shape. */
+int search_wants_object(struct MHD_Connection *);
 /* Free with the request (cancels the MCP call if still queued). */
 void search_call_free(struct worker *, struct search_call *);
 
 /* ---- shutdown.c: the chain --------------------------------------------- */
 void shutdown_chain(struct worker *);
+
+/* ---- settings.c: <data dir>/settings.json, shared with claude-mem 13 --- */
+json_t *settings_load(void);             /* {} when missing or bad */
+/* The environment's value, else the file's (non-empty strings), else NULL. */
+const char *settings_get(json_t *settings, const char *key);
+int settings_default_port(void);         /* 37700 + uid % 100 */
+int settings_path(char *buf, size_t len);
+int settings_write_if_missing(const char *host, int port);
+
+/* ---- api13.c: the routes of claude-mem 13 (http_route_fn) -------------- */
+#define MEM13_VERSION "13.25.3"   /* the client version whose API we serve */
+int api13_route(struct worker *, struct MHD_Connection *, const char *method,
+    const char *url, struct http_req *, int *handled);
+/* Finish the sessions whose SessionEnd 13's hook left for replay. */
+void api13_replay(struct worker *);
+/* Put the 13 schema layer in place once; -1 (logged) on failure. */
+int api13_ensure(struct worker *);
+/* Update settings.json with the keys of obj (strings), atomically. */
+int settings_update(json_t *obj, char *err, size_t errlen);
+
+/* ---- context.c: the text of /api/context/inject ----------------------- */
+/* Recent observations and the last summary of the projects (all when the
+ * array is empty), as 13 injects it; ANSI colours with colors. malloc'd. */
+char *context_text(struct worker *, json_t *projects, int colors, int full);
+/* One line an observation row ("#ID date [type] title"); malloc'd. */
+char *context_list(json_t *rows);
+/* FTS match of the words of q over observations (newest first among the
+ * best); a JSON array of rows. */
+json_t *store13_match(struct store *, const char *q, const char *project,
+    int limit);
 
 /* ---- notify.c: sd_notify READY=1 --------------------------------------- */
 int notify_ready(void);
@@ -273,6 +345,8 @@ struct worker {
 	char *host;
 	int port;
 	const char *agent_cmd;   /* CLAUDE_MEM_AGENT_CMD or NULL */
+	json_t *settings;        /* settings.json as read at start */
+	int mem13;               /* the claude-mem 13 schema layer is in place */
 	int64_t started_ms;      /* wall clock */
 	int sigpipe[2];          /* self-pipe: signal handler -> loop */
 	int stopping;
