@@ -1,2 +1,0 @@
-# Empty dependencies file for test_worker_extract.
-# This may be replaced when dependencies are built.
