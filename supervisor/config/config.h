@@ -1,6 +1,6 @@
 /*
- * config.h: the ecosystem file, parsed and resolved (CONTRACT.md "Ecosystem
- * file" and "PM2 compatibility").
+ * config.h: the ecosystem file, parsed and resolved (csup-ecosystem(5):
+ * the fields, and how PM2's files load).
  *
  * Error convention: config_load() returns 0, or -1 with *err filled
  * (file as given, 1-based line and column, one-line message). Warnings never

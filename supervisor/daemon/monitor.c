@@ -66,7 +66,7 @@ void monitor_alert(struct app *a, const char *event, const char *detail)
 		alert_fire(a->d->alerts, a->cfg.name, a->cfg.alert, event, detail);
 }
 
-/* Lines the app's logger could not write since the last report (CONTRACT Logs). */
+/* Lines the app's logger could not write since the last report (docs/daemon.md, Logs). */
 static void dropped_lines(struct app *a)
 {
 	char path[PATH_MAX];

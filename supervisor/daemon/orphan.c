@@ -1,5 +1,5 @@
 /*
- * orphan.c: the orphan scan (issue 6 item 4; CONTRACT.md, "The guarantee").
+ * orphan.c: the orphan scan (docs/guarantee.md).
  *
  * At start-up, after recovery, and then every $CSUP_ORPHAN_SCAN_MS
  * (default one minute): every process carrying this home's tag

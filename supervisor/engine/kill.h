@@ -1,6 +1,6 @@
 /*
- * kill.h: stop one generation so that nothing of it survives (CONTRACT.md,
- * "The guarantee"; docs/guarantee.md).
+ * kill.h: stop one generation so that nothing of it survives 
+ * (docs/guarantee.md).
  *
  * kill_start() runs on the daemon's libev loop and never blocks or sleeps:
  *   mode group: target.sig to every member (cgroup.procs, or in fallback the

@@ -1,7 +1,7 @@
 /*
  * proc.h: processes as /proc shows them, signalled without ever hitting a
  * reused pid, and the fallback's answer to "which processes belong to this
- * generation" (CONTRACT.md, "The guarantee"; docs/guarantee.md).
+ * generation" (docs/guarantee.md).
  *
  * A process is named by (pid, start_time): start_time is field 22 of
  * /proc/PID/stat, in clock ticks after boot. A pid whose start time differs

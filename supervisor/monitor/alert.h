@@ -1,6 +1,6 @@
 /*
  * alert.h: an app's `alert` command, run when an event is worth a person's
- * attention (CONTRACT.md, field `alert`).
+ * attention (csup-ecosystem(5), field `alert`).
  *
  * alert_fire() runs COMMAND through /bin/sh -c with CSUP_EVENT,
  * CSUP_APP_NAME and CSUP_DETAIL added to the daemon's environment (and the

@@ -1,5 +1,5 @@
 /*
- * http.h: the read-only HTTP API and dashboard (CONTRACT.md "HTTP (read-only)").
+ * http.h: the read-only HTTP API and dashboard (docs/monitoring.md).
  *
  * libmicrohttpd runs inside the caller's libev loop, on the caller's thread:
  * MHD is started in external epoll mode (no thread of its own), one ev_io

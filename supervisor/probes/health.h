@@ -1,5 +1,5 @@
 /*
- * health.h: periodic health checks of one app (CONTRACT.md `health`).
+ * health.h: periodic health checks of one app (csup-ecosystem(5): `health`).
  *
  * `url`: an HTTP GET; a 2xx or 3xx answer within timeout_ms is a success
  * (redirects are not followed, proxies from the environment are not used).

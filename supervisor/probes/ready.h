@@ -1,6 +1,6 @@
 /*
  * ready.h: the server side of sd_notify(3) for one app generation
- * (CONTRACT.md `wait_ready`, `listen_timeout`, "Readiness").
+ * (csup-ecosystem(5): `wait_ready`, `listen_timeout`).
  *
  * A datagram socket (AF_UNIX, SOCK_DGRAM, SO_PASSCRED) at DIR/NAME.sock, or,
  * when that path does not fit sun_path, the abstract name

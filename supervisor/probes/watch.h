@@ -1,5 +1,5 @@
 /*
- * watch.h: restart-on-change for one app (CONTRACT.md `watch`, `ignore_watch`,
+ * watch.h: restart-on-change for one app (csup-ecosystem(5): `watch`, `ignore_watch`,
  * `watch_delay`). inotify on a set of roots, recursive (directories created
  * later are added and scanned), ignore globs, a never-trigger file list, and
  * a debounce timer: any burst of changes gives ONE on_change call, delay_ms
