@@ -329,7 +329,8 @@ static void check_new(struct job *j, struct entry *e)
 	    a->gen_count == e->gbase + 1)
 		return;		/* on its way */
 	/* Failed, restarting again, or the client stopped it meanwhile. */
-	if (a == NULL || !a->lc.want_up || a->delete_pending || j->d->shutting_down) {
+	if (a == NULL || (a->lc.state == ST_STOPPING && !a->lc.want_up) || a->delete_pending ||
+	    j->d->shutting_down) {
 		snprintf(e->err, sizeof(e->err), "app '%s' was stopped during its reload",
 		    e->name);
 		e->step = S_KILL_OLD;
