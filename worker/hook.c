@@ -309,20 +309,26 @@ static const struct {
 	{ "session-end",   ev_session_end },
 };
 
-/* http://HOST:PORT from the environment; a numeric IPv6 host in brackets. */
+/* http://HOST:PORT as the worker resolves them (environment, then
+ * settings.json, then 37700 + uid % 100); a numeric IPv6 host in brackets. */
 static void base_url(char *out, size_t len)
 {
-	const char *host = getenv("CLAUDE_MEM_WORKER_HOST");
-	const char *port = getenv("CLAUDE_MEM_WORKER_PORT");
+	json_t *settings = settings_load();
+	const char *host = settings_get(settings, "CLAUDE_MEM_WORKER_HOST");
+	const char *port = settings_get(settings, "CLAUDE_MEM_WORKER_PORT");
+	char def[16];
 	int v6;
 
-	if (host == NULL || *host == '\0')
+	if (host == NULL || strcmp(host, "localhost") == 0)
 		host = "127.0.0.1";
-	if (port == NULL || *port == '\0')
-		port = "37777";
+	if (port == NULL) {
+		snprintf(def, sizeof(def), "%d", settings_default_port());
+		port = def;
+	}
 	v6 = strchr(host, ':') != NULL && host[0] != '[';
 	snprintf(out, len, "http://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "",
 	    port);
+	json_decref(settings);
 }
 
 /* Run event ev on the hook JSON read from stdin; failures on stderr. */
