@@ -45,9 +45,13 @@ fake_csup() {
 
 @test "completes commands and options" {
 	run complete_words csup sta
-	[ "$output" = "$(printf 'start\nstartup\nstatus')" ]
+	[ "$output" = "$(printf 'start\nstartOrReload\nstartOrRestart\nstartup\nstatus')" ]
 	run complete_words csup res
-	[ "$output" = "$(printf 'restart\nresurrect')" ]
+	[ "$output" = "$(printf 'reset\nrestart\nresurrect')" ]
+	run complete_words csup start x --max-m
+	[ "$output" = "--max-memory-restart" ]
+	run complete_words csup unst
+	[ "$output" = "unstartup" ]
 	run complete_words csup logs x --l
 	[ "$output" = "--lines" ]
 	run complete_words csup startup --
