@@ -14,6 +14,7 @@
 #include "config.h"
 #include "config_fields.h"
 #include "paths.h"
+#include "reslimits.h"
 #include "units.h"
 
 struct check_opts {
@@ -147,7 +148,30 @@ static json_t *app_json(const struct app_config *a)
 	return o;
 }
 
-static void print_app(const struct app_config *a)
+/* Each set limit with how this machine would enforce it. */
+static void print_limits(const struct app_config *a, const struct limits_host *h)
+{
+	enum limit_means m;
+	char buf[32];
+	int64_t v;
+	int k;
+
+	for (k = 0; k < LIM_COUNT; k++) {
+		if ((v = limits_value(&a->limits, (enum limit_kind)k)) < 0)
+			continue;
+		m = limits_means(h, &a->limits, (enum limit_kind)k);
+		if (k == LIM_CPU)
+			snprintf(buf, sizeof(buf), "%lld%%", (long long)v);
+		else if (k == LIM_PIDS || k == LIM_NOFILE)
+			snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		else
+			units_format_size(v, buf, sizeof(buf));
+		printf("  limits.%-19s %s (enforced by %s)\n",
+		    limits_kind_name((enum limit_kind)k), buf, limits_means_name(m));
+	}
+}
+
+static void print_app(const struct app_config *a, const struct limits_host *h)
 {
 	json_t *o = app_json(a), *v;
 	const char *key;
@@ -156,11 +180,51 @@ static void print_app(const struct app_config *a)
 		return;
 	printf("%s:\n", a->name);
 	json_object_foreach(o, key, v) {
+		if (strcmp(key, "limits") == 0) {
+			print_limits(a, h);
+			continue;
+		}
 		printf("  %-26s ", key);
 		print_value(key, v);
 		printf("\n");
 	}
 	json_decref(o);
+}
+
+/*
+ * A memory, memory_high, cpu or pids limit this machine cannot enforce on
+ * the whole subtree: a warning, an error under --strict. Returns the count.
+ */
+static size_t weak_limits(const char *file, const struct app_list *l,
+    const struct limits_host *h, bool strict)
+{
+	const struct app_config *a;
+	enum limit_means m;
+	size_t i, n = 0;
+	int k;
+
+	for (i = 0; i < l->n; i++) {
+		a = &l->apps[i];
+		for (k = 0; k < LIM_COUNT; k++) {
+			m = limits_means(h, &a->limits, (enum limit_kind)k);
+			if (!limits_subtree_kind((enum limit_kind)k) ||
+			    limits_value(&a->limits, (enum limit_kind)k) < 0 ||
+			    m == MEANS_CGROUP2 || m == MEANS_CGROUP1)
+				continue;
+			fprintf(stderr, "%s:%d:%d: %s: app '%s': limits.%s cannot be enforced "
+			    "on the whole subtree here (%s): %s%s\n", file,
+			    a->limits.line ? a->limits.line : a->line,
+			    a->limits.line ? a->limits.column : a->column,
+			    strict ? "error" : "warning", a->name,
+			    limits_kind_name((enum limit_kind)k),
+			    limits_why(h, (enum limit_kind)k),
+			    m == MEANS_RLIMIT ? "RLIMIT_AS on each process instead" :
+			    m == MEANS_WATCHDOG ? "a watchdog restart instead" : "not enforced",
+			    strict ? " (--strict)" : "");
+			n++;
+		}
+	}
+	return n;
 }
 
 static int print_json(const struct app_list *l)
@@ -214,8 +278,9 @@ int check_main(int argc, char **argv)
 {
 	struct check_opts o = { 0 };
 	struct config_error err;
+	struct limits_host host;
 	struct app_list list;
-	size_t i;
+	size_t i, weak;
 	int rc;
 
 	if ((rc = parse_args(argc, argv, &o)) != 0)
@@ -230,16 +295,22 @@ int check_main(int argc, char **argv)
 	for (i = 0; i < list.nwarnings; i++)
 		fprintf(stderr, "%s:%d:%d: warning: %s\n", o.file, list.warnings[i].line,
 		    list.warnings[i].column, list.warnings[i].msg);
+	limits_host_init(&host, NULL, "check", false);
+	if ((weak = weak_limits(o.file, &list, &host, o.cfg.strict)) > 0 && o.cfg.strict) {
+		config_app_list_free(&list);
+		return 2;
+	}
 	if (o.json) {
 		rc = print_json(&list);
 	} else {
 		for (i = 0; i < list.n; i++) {
 			if (i > 0)
 				printf("\n");
-			print_app(&list.apps[i]);
+			print_app(&list.apps[i], &host);
 		}
+		weak += list.nwarnings;
 		printf("\n%s: %zu app%s, %zu warning%s\n", o.file, list.n,
-		    list.n == 1 ? "" : "s", list.nwarnings, list.nwarnings == 1 ? "" : "s");
+		    list.n == 1 ? "" : "s", weak, weak == 1 ? "" : "s");
 		rc = 0;
 	}
 	config_app_list_free(&list);

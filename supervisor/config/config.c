@@ -166,6 +166,10 @@ static int set_field(struct cfg_ctx *ctx, struct app_src *src, const struct conf
 	case CF_LIST:	return field_strlist(ctx, key, v, (char ***)a);
 	case CF_HEALTH:	return field_health(ctx, key, v, (struct health_config *)a);
 	case CF_CRON:	return field_cron(ctx, key, v, &src->app.cron_restart, &src->app.cron);
+	case CF_LIMITS:	return field_limits(ctx, key, v, (struct limits_config *)a);
+	case CF_NICE:	return field_opt_int(ctx, key, v, -20, 19, (struct opt_int *)a);
+	case CF_OOM_SCORE_ADJ:
+		return field_opt_int(ctx, key, v, -1000, 1000, (struct opt_int *)a);
 	case CF_INSTANCES: return field_instances(ctx, key, v, &src->instances);
 	case CF_NAME:	src->name = v; return 0;
 	case CF_SCRIPT:	src->script = v; return 0;

@@ -36,6 +36,26 @@ struct health_config {
 	int	 retries;	/* default 3 */
 };
 
+/*
+ * `limits:` (docs/limits.md). Unset: 0 for memory, memory_high, cpu and
+ * pids; -1 for nofile and core (where 0 means something).
+ */
+struct limits_config {
+	int64_t	 memory;	/* bytes: hard cap of the subtree */
+	int64_t	 memory_high;	/* bytes: throttling threshold */
+	int	 cpu;		/* percent of one core */
+	int	 pids;		/* processes and threads in the subtree */
+	int64_t	 nofile;	/* RLIMIT_NOFILE of each process */
+	int64_t	 core;		/* RLIMIT_CORE of each process, bytes */
+	int	 line, column;	/* where the mapping starts (0: not from a file) */
+};
+
+/* A signed number that may be absent (nice, oom_score_adj). */
+struct opt_int {
+	bool	 set;
+	int	 value;
+};
+
 /* Every string and array below is owned by the app_config. */
 struct app_config {
 	char	*name;		/* unique; [A-Za-z0-9._-]+ */
@@ -83,6 +103,9 @@ struct app_config {
 	char	*instance_var;			/* "NODE_APP_INSTANCE" */
 	char	*cron_restart;			/* as written, or NULL */
 	struct cron_expr cron;			/* parsed cron_restart */
+	struct limits_config limits;		/* none */
+	struct opt_int nice;			/* -20..19, unset: inherited */
+	struct opt_int oom_score_adj;		/* -1000..1000, unset: inherited */
 	int	 line, column;	/* where the app's mapping starts in the file */
 };
 

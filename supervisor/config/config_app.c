@@ -68,6 +68,8 @@ void config_app_defaults(struct app_config *a)
 	a->health.interval_ms = 10000;
 	a->health.timeout_ms = 2000;
 	a->health.retries = 3;
+	a->limits.nofile = -1;
+	a->limits.core = -1;
 }
 
 void config_app_free(struct app_config *a)

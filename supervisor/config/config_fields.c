@@ -82,6 +82,12 @@ const struct config_field config_fields[] = {
 	  "variable that holds each copy's index" },
 	{ "cron_restart", "cron", CF_CRON, OFF(cron_restart), NULL,
 	  "cron expression (5 fields, or 6 with seconds first): restart then" },
+	{ "limits", NULL, CF_LIMITS, OFF(limits), NULL,
+	  "{memory, memory_high, cpu, pids, nofile, core}: caps the kernel enforces" },
+	{ "nice", NULL, CF_NICE, OFF(nice), NULL,
+	  "scheduling priority of the app's processes, -20 to 19" },
+	{ "oom_score_adj", NULL, CF_OOM_SCORE_ADJ, OFF(oom_score_adj), NULL,
+	  "how willingly the OOM killer picks the app, -1000 to 1000" },
 };
 const size_t config_nfields = sizeof(config_fields) / sizeof(config_fields[0]);
 
@@ -130,6 +136,7 @@ const char *config_field_type_name(enum cfield_type t)
 		[CF_LIST] = "list", [CF_ENV] = "map", [CF_ENV_BLOCK] = "map",
 		[CF_ENV_FILE] = "path list", [CF_WATCH] = "boolean or paths",
 		[CF_HEALTH] = "map", [CF_INSTANCES] = "number", [CF_CRON] = "cron",
+		[CF_LIMITS] = "map", [CF_NICE] = "number", [CF_OOM_SCORE_ADJ] = "number",
 	};
 
 	return names[t];

@@ -32,6 +32,9 @@ enum cfield_type {
 	CF_HEALTH,	/* {url|tcp, interval, timeout, retries} */
 	CF_INSTANCES,	/* N, max, 0 or -N */
 	CF_CRON,	/* cron expression, 5 or 6 fields */
+	CF_LIMITS,	/* {memory, memory_high, cpu, pids, nofile, core} */
+	CF_NICE,	/* -20 .. 19 */
+	CF_OOM_SCORE_ADJ, /* -1000 .. 1000 */
 };
 
 struct config_field {

@@ -104,6 +104,10 @@ static json_t *field_json(const struct app_config *a, const struct config_field 
 		return env_json(*(char **const *)p);
 	case CF_HEALTH:
 		return health_json((const struct health_config *)p);
+	case CF_LIMITS:
+		return limits_config_json((const struct limits_config *)p);
+	case CF_NICE: case CF_OOM_SCORE_ADJ:
+		return opt_int_json((const struct opt_int *)p);
 	case CF_ENV_BLOCK:
 		break;
 	}
@@ -245,6 +249,12 @@ static int set_from_json(struct app_config *a, const struct config_field *f, jso
 		return env_from_json(v, (char ***)p);
 	case CF_HEALTH:
 		return json_is_null(v) ? 0 : health_from_json(v, (struct health_config *)p);
+	case CF_LIMITS:
+		return limits_config_from_json(v, (struct limits_config *)p);
+	case CF_NICE:
+		return opt_int_from_json(v, -20, 19, (struct opt_int *)p);
+	case CF_OOM_SCORE_ADJ:
+		return opt_int_from_json(v, -1000, 1000, (struct opt_int *)p);
 	case CF_ENV_BLOCK:
 		return 0;
 	}

@@ -102,6 +102,18 @@ int	 field_health(struct cfg_ctx *, const char *key, const struct node *,
 int	 field_instances(struct cfg_ctx *, const char *key, const struct node *, int *n);
 int	 field_cron(struct cfg_ctx *, const char *key, const struct node *, char **text,
 	    struct cron_expr *);
+/* `limits:` {memory, memory_high, cpu, pids, nofile, core}; unknown keys are errors. */
+int	 field_limits(struct cfg_ctx *, const char *key, const struct node *,
+	    struct limits_config *);
+/* The set limits as JSON (sizes in bytes, cpu in percent), and back: 0 or -1. */
+json_t	*limits_config_json(const struct limits_config *);
+int	 limits_config_from_json(json_t *, struct limits_config *);
+/* A number, or null when unset; and back within [min, max]: 0 or -1. */
+json_t	*opt_int_json(const struct opt_int *);
+int	 opt_int_from_json(json_t *, int min, int max, struct opt_int *);
+/* A whole number in [min, max], negative ones included. */
+int	 field_opt_int(struct cfg_ctx *, const char *key, const struct node *, int min,
+	    int max, struct opt_int *);
 
 /* config_strv.c: NULL-terminated string vectors, shell splitting, edit distance. */
 char   **strv_new(void);

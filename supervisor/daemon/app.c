@@ -286,6 +286,10 @@ void app_main_exited(struct app *a, bool have_status, int status)
 	else if (have_status)
 		snprintf(what, sizeof(what), "exit code %d", WEXITSTATUS(status));
 	app_record_event(a, "exit", "pid %d: %s", (int)a->gen.pid, what);
+	/* The kernel counts an OOM kill before it sends the SIGKILL. */
+	if (have_status && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+	    a->lc.state != ST_STOPPING && limits_app_main_oom(a))
+		a->oom_main = true;
 	if (a->lc.state == ST_STOPPING) {
 		stop_check(a);
 		return;
@@ -301,7 +305,8 @@ void app_main_exited(struct app *a, bool have_status, int status)
 void app_generation_gone(struct app *a)
 {
 	struct daemon *d = a->d;
-	int64_t up = a->not_ready ? 0 : csup_now_ms() - a->gen.started_ms;
+	/* Seam: a readiness timeout or an OOM kill of the main is an unstable exit. */
+	int64_t up = a->not_ready || a->oom_main ? 0 : csup_now_ms() - a->gen.started_ms;
 
 	stop_cancel(a);
 	probe_generation_gone(a);
@@ -310,8 +315,11 @@ void app_generation_gone(struct app *a)
 		close(a->gen.pidfd);
 		a->gen.pidfd = -1;
 	}
+	limits_app_poll(a);
 	if (a->gen.cgroup[0] != '\0' && cgroup_remove(a->gen.cgroup) == -1)
 		log_warn("%s: rmdir %s", a->cfg.name, a->gen.cgroup);
+	if (limits_gen_remove(&a->gen.lim) == -1)
+		log_warn("%s: rmdir of a cgroup v1 group", a->cfg.name);
 	proc_set_free(&a->gen.known);
 	if (store_end_generation(d->store, a->cfg.name, a->gen.number, csup_now_ms(),
 	    a->last_exit) == -1)

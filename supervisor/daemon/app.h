@@ -25,6 +25,7 @@
 #include "kill.h"
 #include "lifecycle.h"
 #include "proc.h"
+#include "reslimits.h"
 #include "sample.h"
 #include "watchdog.h"
 
@@ -55,6 +56,7 @@ struct generation {
 	char		 tag[PROC_TAG_MAX];	/* CSUP_APP value */
 	struct proc_set	 known;		/* fallback: members seen so far */
 	struct killer	 killer;	/* stop.c */
+	struct limits_gen lim;		/* reslimits.h: means, v1 groups, counters */
 };
 
 struct figures {
@@ -93,6 +95,10 @@ struct app {
 	struct health	*health;	/* probe.c */
 	bool		 not_ready;	/* killed at listen_timeout: the exit is unstable */
 	char		 restart_kind[16];	/* the automatic cause of the pending restart */
+	bool		 oom_main;	/* the main process died of the OOM killer: unstable */
+	uint64_t	 oom_kills;	/* OOM kills in its subtree, csup_app_oom_kills_total */
+	uint64_t	 pids_hits;	/* forks refused at limits.pids */
+	bool		 limits_warned;	/* the fallback warning is recorded once */
 };
 TAILQ_HEAD(app_list_head, app);
 
@@ -124,6 +130,18 @@ void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 int	 spawn_generation(struct app *a, char *err, size_t errlen);
 /* The main process died: settle what exec said (launching -> online or failed). */
 void	 spawn_exec_settle(struct app *a);
+
+/* reslimits_app.c: limits on the lifecycle (reslimits.h does the kernel side). */
+/* Events, alerts and counters for OOM kills and pids-limit hits since the last call. */
+void	 limits_app_poll(struct app *a);
+/* The main process was SIGKILLed: did the OOM killer do it? */
+bool	 limits_app_main_oom(struct app *a);
+/* The pids fallback: restart when the subtree holds more than limits.pids (true). */
+bool	 limits_app_watchdog(struct app *a);
+/* Once an app: a warning event for each limit enforced weaker than asked. */
+void	 limits_app_warn(struct app *a);
+/* "limits" of describe --json: {"memory": {"value": N, "enforced_by": "cgroup1"}}. */
+json_t	*limits_app_json(struct app *a);
 
 /* probe.c: watch, readiness and health checks on the lifecycle. */
 int	 probe_spawn(struct app *a, int gen, char *env, size_t envlen);

@@ -82,10 +82,14 @@ json_t *cmd_app_json(struct app *a, bool full)
 	    "cgroup" : "fallback",
 	    "last_exit", a->last_exit ? a->last_exit : json_null(),
 	    "watch", a->cfg.watch, "generation", a->gen_count);
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "cpu_seconds", json_real(a->cpu_seconds));
+		json_object_set_new(o, "oom_kills", json_integer((json_int_t)a->oom_kills));
+	}
 	if (!full || o == NULL)
 		return o;
+	json_object_set_new(o, "limits", limits_app_json(a));
+	json_object_set_new(o, "pids_limit_hits", json_integer((json_int_t)a->pids_hits));
 	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
 	json_object_set_new(o, "kill_mode_reason", json_string(
 	    a->live && a->gen.cgroup[0] ? a->gen.cgroup :

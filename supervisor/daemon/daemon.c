@@ -532,6 +532,7 @@ static void teardown(struct daemon *d)
 	store_close(d->store);
 	if (d->cg.usable)
 		(void)rmdir(d->cg.path);	/* fails while an app still runs */
+	limits_host_release(&d->limhost);
 	ev_loop_destroy(d->loop);
 	close(d->lock_fd);
 }
@@ -569,6 +570,7 @@ int daemon_serve(bool fg, struct run *run)
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	if (cgroup_base_init(&d.cg, d.paths.id) == -1)
 		log_info("cgroups not used: %s", d.cg.reason);
+	limits_host_init(&d.limhost, &d.cg, d.paths.id, true);
 	setup_loop(&d);
 	if (store_open_or_recover(d.paths.db, &d.store, note, sizeof(note)) == -1)
 		fatalx("cannot open %s%s%s", d.paths.db, *note ? ": " : "", note);

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "metrics.h"
 #include "paths.h"
+#include "reslimits.h"
 
 struct conn;
 struct waiter;
@@ -60,6 +61,7 @@ struct daemon {
 	bool			 exiting;
 	char			 exe[PATH_MAX];	/* this binary, for loggers */
 	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
+	struct limits_host	 limhost;	/* limits_host_init() right after */
 	struct http_server	*http;
 	struct alert_ctx	*alerts;
 	struct health_lib	*health_lib;	/* libcurl, from the first health check */
@@ -71,6 +73,8 @@ struct daemon {
 /* orphan.c: end what carries this home's tag and no live generation owns. */
 /* One scan now; returns the number of processes killed. */
 int	 orphan_scan(struct daemon *d);
+/* reslimits_app.c: the orphan scan's part: v1 groups no live generation owns. */
+int	 limits_app_sweep(struct daemon *d);
 /* Every $CSUP_ORPHAN_SCAN_MS (default 60 s) while the daemon runs. */
 void	 orphan_timer_start(struct daemon *d);
 void	 orphan_timer_stop(struct daemon *d);

@@ -59,6 +59,7 @@ void guard_adopted(struct app *a)
 	proc_set_add(&g->known, g->pid, g->start_time);
 	if (g->cgroup[0] == '\0')
 		refresh_known(g);
+	limits_gen_adopt(&a->d->limhost, &a->cfg, g->number, g->cgroup, &g->lim);
 }
 
 void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
@@ -80,6 +81,9 @@ void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pi
 		log_warn("%s: ending generation %d", a->cfg.name, number);
 	if (t.cgroup)
 		cgroup_remove(t.cgroup);
+	/* Its v1 groups held the same processes: empty now, or swept later. */
+	limits_gen_adopt(&d->limhost, &a->cfg, number, g.cgroup, &g.lim);
+	(void)limits_gen_remove(&g.lim);
 	d->counters.orphans_killed += (uint64_t)(r.killed > 0 ? r.killed : 0);
 	if (r.killed > 0)
 		app_record_event(a, "orphans", "orphans killed %d: generation %d died while "

@@ -92,6 +92,9 @@ void monitor_after_sample(struct daemon *d)
 		dropped_lines(a);
 		if (!a->live)
 			continue;
+		limits_app_poll(a);
+		if (limits_app_watchdog(a))
+			continue;
 		lim = (struct watchdog_limits){ a->cfg.max_processes, a->cfg.max_memory_restart, 0 };
 		if (watchdog_feed(&a->wd, &lim, (uint64_t)a->gen_count, a->fig.procs,
 		    a->fig.rss, &ev) == WATCHDOG_OK)

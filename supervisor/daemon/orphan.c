@@ -177,6 +177,7 @@ int orphan_scan(struct daemon *d)
 {
 	struct scan sc = { d, NULL, NULL, 0, 0, 0 };
 	struct app *a;
+	int n;
 
 	TAILQ_FOREACH(a, &d->apps, entry)
 		sc.napps++;
@@ -189,6 +190,9 @@ int orphan_scan(struct daemon *d)
 	sweep_tagged(&sc);
 	if (d->cg.usable)
 		(void)cgroup_each_gen(&d->cg, stale_cgroup, &sc);
+	n = limits_app_sweep(d);
+	sc.killed += n;
+	sc.unknown += n;
 	d->counters.orphans_killed += (uint64_t)sc.killed;
 	report(&sc);
 out:

@@ -26,7 +26,7 @@
 #include "store.h"
 
 struct child_err {
-	int	stage;		/* 0 chdir, 1 execve */
+	int	stage;		/* 0 chdir, 1 execve, 2 limits */
 	int	err;
 };
 
@@ -123,13 +123,15 @@ static void child_fail(int fd, int stage, int err)
 
 /* In the child: never returns. */
 static void exec_app(struct app *a, const char *path, char **env, int out, int err,
-    int status, int cgfd)
+    int status, int cgfd, const struct limits_gen *lim)
 {
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	/* Into the generation's cgroup before anything else can fork. */
+	/* Into the generation's cgroups before anything else can fork. */
 	if (cgfd != -1 && cgroup_enter(cgfd) == -1)
 		child_fail(status, 1, errno);
+	if (limits_child(lim, &a->cfg) == -1)
+		child_fail(status, 2, errno);
 	if (setsid() == -1)
 		child_fail(status, 1, errno);
 	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
@@ -243,10 +245,14 @@ static void exec_drain(struct app *a, bool final)
 	ev_io_stop(a->d->loop, &g->exec_io);
 	close(g->exec_fd);
 	g->exec_fd = -1;
-	if (n == (ssize_t)sizeof(ce) && ce.stage == 0) {
+	if (n == (ssize_t)sizeof(ce) && (ce.stage == 0 || ce.stage == 2)) {
 		a->fail_gen = g->number;
-		snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot enter '%s': %s",
-		    a->cfg.name, a->cfg.cwd, strerror(ce.err));
+		if (ce.stage == 0)
+			snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot enter "
+			    "'%s': %s", a->cfg.name, a->cfg.cwd, strerror(ce.err));
+		else
+			snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot apply "
+			    "limits, nice or oom_score_adj: %s", a->cfg.name, strerror(ce.err));
 		app_record_event(a, "failed", "%s", a->fail_msg);
 		app_event(a, AE_FAILED);
 		return;
@@ -267,7 +273,8 @@ void spawn_exec_settle(struct app *a)
 }
 
 static int fork_both(struct app *a, const char *path, const char *logexe, char **env,
-    int out[2], int err[2], int status[2], int cgfd, pid_t *logger, pid_t *pid)
+    int out[2], int err[2], int status[2], int cgfd, const struct limits_gen *lim,
+    pid_t *logger, pid_t *pid)
 {
 	int in[2] = { out[0], err[0] };
 
@@ -280,7 +287,7 @@ static int fork_both(struct app *a, const char *path, const char *logexe, char *
 	if (high_pipe(status) == -1 || (*pid = fork()) == -1)
 		return -1;
 	if (*pid == 0)
-		exec_app(a, path, env, out[1], err[1], status[1], cgfd);
+		exec_app(a, path, env, out[1], err[1], status[1], cgfd, lim);
 	return 0;
 }
 
@@ -293,6 +300,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	pid_t logger = -1, pid = -1;
 	char cg[PATH_MAX] = "";
 	int rc = -1, cgfd = -1;
+	struct limits_gen *lim;
 
 	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1 ||
 	    logger_path(a, logexe, sizeof(logexe), err, errlen) == -1)
@@ -302,10 +310,24 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name, cg);
 		cg[0] = '\0';
 	}
+	/* Big (a path a controller): on the heap, not the daemon's stack. */
+	if ((lim = calloc(1, sizeof(*lim))) == NULL) {
+		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
+		    strerror(errno));
+		if (cgfd != -1)
+			close(cgfd);
+		if (cg[0] != '\0')
+			(void)cgroup_remove(cg);
+		return -1;
+	}
+	if (limits_gen_prepare(&a->d->limhost, &a->cfg, a->gen_count + 1, cg, lim, err,
+	    errlen) == -1)
+		goto out;
 	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
 	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
-	    fork_both(a, path, logexe, env, out, errp, status, cgfd, &logger, &pid) == -1) {
+	    fork_both(a, path, logexe, env, out, errp, status, cgfd, lim, &logger,
+	    &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		goto out;
@@ -317,6 +339,10 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	memset(g, 0, sizeof(*g));
 	g->number = ++a->gen_count;
 	snprintf(g->cgroup, sizeof(g->cgroup), "%s", cg);
+	limits_gen_close(lim);
+	g->lim = *lim;
+	lim->v1[CTL_MEMORY][0] = lim->v1[CTL_CPU][0] = lim->v1[CTL_PIDS][0] = '\0';
+	a->oom_main = false;
 	proc_tag_format(g->tag, sizeof(g->tag), a->d->paths.id, a->cfg.name, g->number);
 	g->pid = g->pgid = pid;
 	g->logger = logger;
@@ -336,8 +362,13 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	    g->number, g->pid, g->pgid, g->start_time, g->started_ms, tag, g->cgroup }) == -1)
 		log_warnx("%s: cannot store generation %d", a->cfg.name, g->number);
 	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid, path);
+	limits_app_warn(a);
 	rc = 0;
 out:
+	limits_gen_close(lim);
+	if (rc == -1)
+		(void)limits_gen_remove(lim);
+	free(lim);
 	if (cgfd != -1)
 		close(cgfd);
 	if (rc == -1 && cg[0] != '\0')

@@ -18,7 +18,7 @@
  * exit status other than 0, killed at the deadline) is logged with
  * log_warnx and never retried.
  *
- * Events: "errored", "leak", "memory", "anomaly", "health", "orphans".
+ * Events: "errored", "leak", "memory", "anomaly", "health", "orphans", "oom", "pids".
  *
  * Error convention: alert_new returns NULL with errno; alert_fire returns
  * ALERT_STARTED, ALERT_LIMITED, or -1 with errno (also logged).

@@ -30,6 +30,9 @@ static const struct family app_families[] = {
 	{ "csup_app_cpu_seconds_total", "counter",
 	  "CPU time (user and system) used by the app's processes, in seconds.",
 	  "cpu_seconds", V_NUMBER },
+	{ "csup_app_oom_kills_total", "counter",
+	  "Processes of the app's subtree killed by the kernel's OOM killer at its memory "
+	  "limit.", "oom_kills", V_NUMBER },
 };
 
 void metrics_escape_label(FILE *f, const char *v)

@@ -14,6 +14,7 @@
  *   csup_app_processes           gauge    {app="NAME"}
  *   csup_app_memory_bytes        gauge    {app="NAME"}
  *   csup_app_cpu_seconds_total   counter  {app="NAME"}
+ *   csup_app_oom_kills_total     counter  {app="NAME"}
  *   csup_orphans_killed_total    counter
  *   csup_leak_restarts_total     counter
  */
