@@ -270,6 +270,7 @@ static void test_two_apps(void **state)
 		{ "csup_app_up", "gauge" }, { "csup_app_restarts_total", "counter" },
 		{ "csup_app_processes", "gauge" }, { "csup_app_memory_bytes", "gauge" },
 		{ "csup_app_cpu_seconds_total", "counter" },
+		{ "csup_app_oom_kills_total", "counter" },
 		{ "csup_orphans_killed_total", "counter" },
 		{ "csup_leak_restarts_total", "counter" },
 	};
@@ -282,8 +283,8 @@ static void test_two_apps(void **state)
 
 	if (parse(text, &ps) != 0)
 		fail_msg("invalid exposition:\n%s", text);
-	assert_int_equal(ps.nfam, 7);
-	for (i = 0; i < 7; i++) {
+	assert_int_equal(ps.nfam, 8);
+	for (i = 0; i < 8; i++) {
 		assert_string_equal(ps.fam[i], fams[i].name);
 		assert_string_equal(ps.type[i], fams[i].type);
 		assert_true(ps.has_help[i]);
@@ -339,7 +340,7 @@ static void test_empty_and_bad(void **state)
 	char *text = render("[]", 0, 0);
 
 	assert_int_equal(parse(text, &ps), 0);
-	assert_int_equal(ps.nfam, 7);
+	assert_int_equal(ps.nfam, 8);
 	assert_int_equal(ps.n, 2);
 	free(text);
 	errno = 0;
