@@ -112,6 +112,9 @@ start_monit() {
 @test "monit: rows, a moving cpu figure, restart, logs, resize, q" {
 	start_monit ""
 	pane
+	# The app's numeric id opens its row.
+	id=$(app_field "$BUSY" id)
+	pane | grep -E -q -- "^ *$id +$BUSY +online "
 	first=$(busy_cpu)
 	[ -n "$first" ]
 	wait_until 20 cpu_moved "$first"
