@@ -128,11 +128,13 @@ static void write_all(struct logger *l, struct sink *s, const char *p, size_t n)
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(s->fd, p, n);
-		if (w == -1 && errno == EINTR && ending) {
+		/* Checked before each write: a write cut short by SIGTERM returns
+		 * the part it wrote, and the next would block again. */
+		if (ending) {
 			drop(l, p, n, EINTR);
 			return;
 		}
+		w = write(s->fd, p, n);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {

@@ -62,6 +62,8 @@ app_gone() {
 	no_process_with "${MARK}$1" && no_process_with "sleep ${SLEEPN}$1"
 }
 
+# re-read at each poll
+has_watch_status() { [ -n "$(app_field "$1" watch_status 2>/dev/null || true)" ]; }
 spawns() { grep -c " $1: spawn: " "$CSUP_HOME/csup.log" || true; }
 
 listed() { [ "$(status_field "len([a for a in j if a['name']=='$1'])")" -eq 1 ]; }
@@ -89,7 +91,7 @@ race() {
 	p1=$(main_pid "$SRC"1)
 	p2=$(main_pid "$SRC"2)
 	if [ "$SRC" = watch ]; then
-		wait_until 10 test -n "$(app_field "$SRC"3 watch_status 2>/dev/null || true)" ||
+		wait_until 10 has_watch_status "$SRC"3 ||
 			wait_until 10 app_state_is "$SRC"3 online
 		sleep 0.3	# the watches are set once online
 		touch "$WDIR/change"
