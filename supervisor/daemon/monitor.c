@@ -14,11 +14,28 @@ static json_t *cb_apps(void *arg)
 	return cmd_status_array(arg);
 }
 
+/*
+ * One app's describe object; for an instances group's name, the array of
+ * its copies' objects (as `csup describe GROUP --json`); NULL: no such app.
+ */
 static json_t *cb_app(void *arg, const char *name)
 {
-	struct app *a = app_find(arg, name);
+	struct daemon *d = arg;
+	struct app *a = app_find(d, name);
+	json_t *arr;
 
-	return a ? cmd_app_json(a, true) : NULL;
+	if (a != NULL)
+		return cmd_app_json(a, true);
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (a->cfg.group != NULL && strcmp(a->cfg.group, name) == 0)
+			json_array_append_new(arr, cmd_app_json(a, true));
+	if (json_array_size(arr) == 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
 }
 
 static json_t *cb_samples(void *arg, const char *name, int64_t since)
