@@ -132,6 +132,9 @@ bool config_name_valid(const char *name)
 	if (n == 0 || n > 64 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
 	    strcmp(name, "all") == 0)
 		return false;
+	/* an all-digit argument on the command line is an id, never a name */
+	if (strspn(name, "0123456789") == n)
+		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789._-") == n;
 }

@@ -269,6 +269,8 @@ static int resolve_name(struct cfg_ctx *ctx, struct app_src *src)
 		return cfg_error(ctx, at->line, at->column, src->name == NULL ?
 		    "cannot make an app name from the script ('%s'): set 'name'" :
 		    strcmp(a->name, "all") == 0 ? "app name '%s' is reserved" :
+		    strspn(a->name, "0123456789") == strlen(a->name) ?
+		    "app name '%s' is digits alone (an all-digit argument is an app id)" :
 		    "bad app name '%s': use letters, digits, '.', '_' and '-' (64 at most)",
 		    src->name ? a->name : a->script);
 	return 0;
