@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "paths.h"
@@ -79,6 +80,19 @@ static bool only_has(const char *only, const char *name, const char *group)
 	return false;
 }
 
+/*
+ * An error without a position comes from a command-line flag only when the
+ * file itself was read; otherwise it is the file's ('FILE: cannot open').
+ */
+static bool flag_error(const char *file, const struct opts *o,
+    const struct config_error *err)
+{
+	struct stat st;
+
+	return err->line == 0 && json_object_size(o->overrides) > 0 &&
+	    stat(file, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 json_t *cli_load_file(const char *file, const struct opts *o, bool strict_only)
 {
 	struct config_options copt = { .env_name = o->env_name, .overrides = o->overrides };
@@ -88,7 +102,7 @@ json_t *cli_load_file(const char *file, const struct opts *o, bool strict_only)
 
 	memset(&err, 0, sizeof(err));
 	if (config_load(file, &copt, &list, &err) == -1) {
-		if (err.line == 0)	/* a command-line flag */
+		if (flag_error(file, o, &err))
 			fprintf(stderr, "csup: %s\n", err.msg);
 		else
 			config_error_print(file, &err);
@@ -237,7 +251,8 @@ static int c_reload(const char *cmd, const struct opts *o)
 
 	if (o->npos < 1)
 		return cli_usage_error(cmd, "a FILE or a TARGET is needed");
-	if (o->npos == 1 && cli_is_file(o->pos[0])) {
+	/* an app name never holds '/': such an argument is a FILE */
+	if (o->npos == 1 && (cli_is_file(o->pos[0]) || strchr(o->pos[0], '/'))) {
 		if ((apps = cli_load_file(o->pos[0], o, true)) == NULL)
 			return CSUP_EXIT_USAGE;
 		if (realpath(o->pos[0], real) == NULL) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# Contract statements restored by the audit: each test names the statement it keeps.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	CSUP="${CSUP_BIN_DIR:?}/csup"
+	export CSUP_HOME="$BATS_TEST_TMPDIR/home"
+	export CSUP_HTTP=off CSUP_CGROUPS=0
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	"$CSUP" kill >/dev/null 2>&1 || true
+}
+
+# "name ... not digits alone (an all-digit argument on the command line is an id), an error"
+@test "an all-digit app name is an error at its line and column" {
+	printf 'apps:\n  - name: "123"\n    script: sleep\n    args: "73531"\n' > eco.yaml
+	run --separate-stderr "$CSUP" check eco.yaml
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "eco.yaml:2:11: "*123* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	run --separate-stderr "$CSUP" start eco.yaml
+	[ "$status" -eq 2 ]
+	run pgrep -f 'sleep 73531'
+	[ "$status" -ne 0 ]
+}
+
+@test "an all-digit --name on the command line is refused" {
+	run --separate-stderr "$CSUP" start sleep --name 4567 -- 73532
+	[ "$status" -eq 2 ]
+	run pgrep -f 'sleep 73532'
+	[ "$status" -ne 0 ]
+}
+
+# "An error goes to stderr as one line, for a file FILE:LINE:COLUMN: message":
+# a file that cannot be opened is named as given, flags or not.
+@test "start of a missing file with a flag names the file, exit 2" {
+	run --separate-stderr "$CSUP" start "nope-73533.yaml" --kill-timeout 2s
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nope-73533.yaml: cannot open: No such file or directory" ]
+	run --separate-stderr "$CSUP" reload "./nope-73533"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "./nope-73533: cannot open: No such file or directory" ]
+}
