@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config_node.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
@@ -56,6 +57,33 @@ static int usage(const char *msg)
 {
 	fprintf(stderr, "csup run: %s (usage: csup run FILE [--only A,B] [--env NAME]"
 	    " [--json])\n", msg);
+	return CSUP_EXIT_USAGE;
+}
+
+/* An unknown option, with the nearest of run's own when one is close. */
+static int unknown_option(const char *arg)
+{
+	static const char *const opts[] = { "json", "only", "env", "help" };
+	char name[64];
+	const char *best = NULL, *p = arg, *eq;
+	int bd = 3, d;
+
+	while (*p == '-')
+		p++;
+	eq = strchr(p, '=');
+	snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - p : 60), p);
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		d = edit_distance(name, opts[i]);
+		if (d < bd) {
+			bd = d;
+			best = opts[i];
+		}
+	}
+	if (best && name[0])
+		fprintf(stderr, "csup run: unknown option '%s', did you mean '--%s'? "
+		    "(try 'csup run --help')\n", arg, best);
+	else
+		fprintf(stderr, "csup run: unknown option '%s' (try 'csup run --help')\n", arg);
 	return CSUP_EXIT_USAGE;
 }
 
@@ -156,9 +184,10 @@ static int parse_args(struct run *r, int argc, char **argv)
 			r->env_name = eq + 1;
 		else if (strcmp(a, "--env") == 0 && more)
 			r->env_name = argv[++i];
+		else if (strcmp(a, "--only") == 0 || strcmp(a, "--env") == 0)
+			return usage("an option lacks its value");
 		else if (a[0] == '-' && a[1])
-			return usage(strcmp(a, "--only") == 0 || strcmp(a, "--env") == 0 ?
-			    "an option lacks its value" : "unknown option");
+			return unknown_option(a);
 		else if (r->file == NULL)
 			r->file = a;
 		else
@@ -167,12 +196,20 @@ static int parse_args(struct run *r, int argc, char **argv)
 	return r->file ? 0 : usage("FILE is missing");
 }
 
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
 int run_main(int argc, char **argv)
 {
 	struct run r = { .exit_code = CSUP_EXIT_OK };
 	int rc;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+	if (wants_help(argc, argv)) {
 		printf("usage: csup run FILE [--only A,B] [--env NAME] [--json]\n"
 		    "  the daemon in the foreground with the apps of FILE (containers):\n"
 		    "  each app's lines on stdout/stderr as 'NAME | TEXT' (--json: JSON lines);\n"
