@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "config_node.h"
 #include "paths.h"
 
 extern char **environ;
@@ -533,13 +534,32 @@ static int with_opts(const struct cli_cmd *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* An unknown command, with the nearest one when it is within two letters. */
+static int unknown_command(const char *name)
+{
+	const char *best = NULL;
+	int bd = 3, d;
+
+	for (size_t i = 0; i < NCMDS; i++) {
+		d = edit_distance(name, cmds[i].name);
+		if (d < bd) {
+			bd = d;
+			best = cmds[i].name;
+		}
+	}
+	if (best)
+		fprintf(stderr, "csup: unknown command '%s', did you mean '%s'? "
+		    "(try 'csup --help')\n", name, best);
+	else
+		fprintf(stderr, "csup: unknown command '%s' (try 'csup --help')\n", name);
+	return CSUP_EXIT_USAGE;
+}
+
 int cli_main(int argc, char **argv)
 {
 	const struct cli_cmd *cmd = cli_find(argv[0]);
 
-	if (cmd == NULL) {
-		fprintf(stderr, "csup: unknown command '%s' (try 'csup --help')\n", argv[0]);
-		return CSUP_EXIT_USAGE;
-	}
+	if (cmd == NULL)
+		return unknown_command(argv[0]);
 	return with_opts(cmd, argc, argv);
 }
