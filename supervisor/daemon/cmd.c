@@ -68,7 +68,7 @@ json_t *cmd_app_json(struct app *a, bool full)
 	bool up = a->live && a->lc.state != ST_STOPPED;
 	int64_t uptime = up ? csup_now_ms() - a->gen.started_ms : 0;
 	char out[PATH_MAX], err[PATH_MAX];
-	json_t *o;
+	json_t *o, *cfg;
 
 	o = json_pack("{s:i,s:s,s:s,s:s,s:i,s:i,s:I,s:i,s:i,s:i,s:f,s:I,s:s,s:O,s:b,s:i}",
 	    "id", a->id, "name", a->cfg.name, "group", a->cfg.group ? a->cfg.group : a->cfg.name,
@@ -99,7 +99,12 @@ json_t *cmd_app_json(struct app *a, bool full)
 	json_object_set_new(o, "logs", json_pack("{s:s,s:s,s:s?}", "out", out, "err", err,
 	    "combined", a->cfg.log_file));
 	json_object_set_new(o, "source", a->source ? json_string(a->source) : json_null());
-	json_object_set_new(o, "config", config_app_to_json(&a->cfg));
+	/* the resolved fields, defaults included: the log paths too, as check shows */
+	if ((cfg = config_app_to_json(&a->cfg)) != NULL) {
+		json_object_set_new(cfg, "out_file", json_string(out));
+		json_object_set_new(cfg, "error_file", json_string(err));
+	}
+	json_object_set_new(o, "config", cfg);
 	probe_json(a, o);
 	json_object_set_new(o, "events", store_events(a->d->store, a->cfg.name,
 	    DESCRIBE_EVENTS));

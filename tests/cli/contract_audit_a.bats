@@ -44,3 +44,17 @@ teardown() {
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "./nope-73533: cannot open: No such file or directory" ]
 }
+
+# "describe NAME --json ... config (the resolved fields, defaults included)":
+# the default log paths are resolved like the other defaults.
+@test "describe --json config holds the resolved default log paths" {
+	printf 'apps:\n  - name: dl\n    script: sleep\n    args: "73534"\n' > eco.yaml
+	"$CSUP" start eco.yaml >/dev/null
+	run --separate-stderr "$CSUP" describe dl --json
+	[ "$status" -eq 0 ]
+	run jq -r '.config.out_file, .config.error_file, .config.kill_timeout, .config.kill_signal' <<<"$output"
+	[ "${lines[0]}" = "$CSUP_HOME/logs/dl-out.log" ]
+	[ "${lines[1]}" = "$CSUP_HOME/logs/dl-err.log" ]
+	[ "${lines[2]}" = 1600 ]
+	[ "${lines[3]}" = SIGINT ]
+}
