@@ -197,17 +197,19 @@ static void emit(struct logger *l, struct stream *st, const char *p, size_t n)
 		sink_write(l, &l->combined, p, n);
 }
 
-static void emit_prefix(struct logger *l, struct stream *st)
+/* One line (or its start) with its time prefix, in one write: a rotation never splits them */
+static void emit_prefixed(struct logger *l, struct stream *st, const char *p, size_t n)
 {
-	char stamp[128];
+	char out[128 + LINE_MAX_BUF];
 	struct timespec ts;
-	size_t n;
+	size_t k;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	n = applog_format_time(l->datefmt, &ts, stamp, sizeof(stamp) - 2);
-	stamp[n++] = ':';
-	stamp[n++] = ' ';
-	emit(l, st, stamp, n);
+	k = applog_format_time(l->datefmt, &ts, out, 128 - 2);
+	out[k++] = ':';
+	out[k++] = ' ';
+	memcpy(out + k, p, n);
+	emit(l, st, out, k + n);
 }
 
 /* Writes whole lines with their prefix; keeps a partial line unless forced. */
@@ -220,10 +222,11 @@ static void drain_lines(struct logger *l, struct stream *st, bool force)
 		nl = memchr(st->buf + start, '\n', st->len - start);
 		if (nl == NULL && !force && st->len < sizeof(st->buf))
 			break;
-		if (!st->mid_line)
-			emit_prefix(l, st);
 		size_t end = nl ? (size_t)(nl - st->buf) + 1 : st->len;
-		emit(l, st, st->buf + start, end - start);
+		if (st->mid_line)
+			emit(l, st, st->buf + start, end - start);
+		else
+			emit_prefixed(l, st, st->buf + start, end - start);
 		st->mid_line = nl == NULL;
 		start = end;
 	}

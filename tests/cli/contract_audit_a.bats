@@ -58,3 +58,25 @@ teardown() {
 	[ "${lines[2]}" = 1600 ]
 	[ "${lines[3]}" = SIGINT ]
 }
+
+# "log_date_format: each line is prefixed with the time" and "rotation by size is
+# built in": a rotation never separates a line from its prefix.
+@test "with log_date_format, every line of every rotated file keeps its prefix" {
+	cat > eco.yaml <<-'Y'
+	apps:
+	  - name: rp
+	    script: "i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo line-$i-xxxxxxxxxxxxxxxxxxxxxxx; done; exec sleep 73535"
+	    log_max_size: 1K
+	    log_max_files: 3
+	    log_date_format: "YYYY-MM-DD HH:mm:ss"
+	Y
+	"$CSUP" start eco.yaml >/dev/null
+	out="$CSUP_HOME/logs/rp-out.log"
+	done400() { grep -q 'line-400-' "$out" 2>/dev/null; }
+	for _ in $(seq 100); do done400 && break; sleep 0.1; done
+	done400
+	[ -s "$out.1" ]
+	run grep -hvE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}: line-[0-9]+-x+$' "$out" "$out".*
+	echo "$output"
+	[ -z "$output" ]
+}
