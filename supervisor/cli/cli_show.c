@@ -128,6 +128,27 @@ static void print_events(json_t *events)
 	}
 }
 
+/* Each limit on a line of its own with how it is enforced, as check prints them. */
+static void print_limits(json_t *limits)
+{
+	const char *key, *by;
+	char buf[32];
+	json_int_t v;
+	json_t *l;
+
+	json_object_foreach(limits, key, l) {
+		v = json_integer_value(json_object_get(l, "value"));
+		if (strcmp(key, "cpu") == 0)
+			snprintf(buf, sizeof(buf), "%lld%%", (long long)v);
+		else if (strcmp(key, "pids") == 0 || strcmp(key, "nofile") == 0)
+			snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		else
+			units_format_size((int64_t)v, buf, sizeof(buf));
+		by = json_string_value(json_object_get(l, "enforced_by"));
+		printf("limits.%-19s %s (enforced by %s)\n", key, buf, by ? by : "?");
+	}
+}
+
 int cli_describe(json_t *app)
 {
 	static const char *const skip[] = { "config", "events", "logs", NULL };
@@ -139,7 +160,11 @@ int cli_describe(json_t *app)
 
 		for (int i = 0; skip[i]; i++)
 			skipped |= strcmp(key, skip[i]) == 0;
-		if (!skipped)
+		if (skipped)
+			continue;
+		if (strcmp(key, "limits") == 0 && json_is_object(v))
+			print_limits(v);
+		else
 			print_value(key, v, 0);
 	}
 	printf("logs:\n");
