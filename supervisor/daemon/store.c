@@ -566,12 +566,20 @@ json_t *store_samples(struct store *s, const char *app, int64_t since_ms)
 
 	if (st == NULL)
 		return arr;
+	/*
+	 * Each figure under its status name and its plain one (time, procs,
+	 * memory, cpu), so a reader of either finds it; "t" is the compact
+	 * name the dashboard reads.
+	 */
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:I,s:i,s:I,s:f}",
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:i,s:I,s:I,s:f,s:f}",
 		    "t", (json_int_t)sqlite3_column_int64(st, 0),
+		    "time", (json_int_t)sqlite3_column_int64(st, 0),
 		    "procs", sqlite3_column_int(st, 1),
 		    "memory_bytes", (json_int_t)sqlite3_column_int64(st, 2),
-		    "cpu_percent", sqlite3_column_double(st, 3)));
+		    "memory", (json_int_t)sqlite3_column_int64(st, 2),
+		    "cpu_percent", sqlite3_column_double(st, 3),
+		    "cpu", sqlite3_column_double(st, 3)));
 	sqlite3_finalize(st);
 	return arr;
 }

@@ -144,7 +144,7 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 		return 1
 	fi
 	[ "$(mon_json 'sorted(j[-1].keys())' curl -sf "$BASE/api/apps/web/samples?since=0")" = \
-	    "['cpu_percent', 'memory_bytes', 'procs', 't']" ]
+	    "['cpu', 'cpu_percent', 'memory', 'memory_bytes', 'procs', 't', 'time']" ]
 	[ "$(mon_json 'j[-1]["procs"]' curl -sf "$BASE/api/apps/web/samples?since=0")" -eq 1 ]
 	# since filters
 	far=$(( $(date +%s) * 1000 + 3600000 ))
