@@ -82,22 +82,18 @@ YAML
 	no_process_with "$MARK"
 }
 
-@test "a corrupt csup.db: the daemon says so and exits 1; nothing is left running" {
+@test "a corrupt csup.db: moved aside, the daemon serves on a new one, no sanitizer report" {
 	head -c 16384 /dev/urandom > "$CSUP_HOME/csup.db"
-	run timeout 20 "$CSUP" daemon --foreground
-	[ "$status" -eq 1 ]
-	grep -q "csup.db" "$CSUP_HOME/csup.log"
-	[ ! -S "$CSUP_HOME/csup.sock" ]
-	# A client that starts the daemon fails too, with one clear line.
+	# (Before the store could recover, this refused to start: exit 1.)
 	run timeout 40 "$CSUP" status
 	echo "$output"
-	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"$CSUP_HOME"* ]]
+	[ "$status" -eq 0 ]
+	[ -S "$CSUP_HOME/csup.sock" ]
+	grep -q "csup.db was corrupt" "$CSUP_HOME/csup.log"
+	ls "$CSUP_HOME"/csup.db.corrupt-*
 	run "$CSUP" ping --no-start
-	[ "$status" -ne 0 ]
-	pid=$(daemon_pid || true)
-	[ -z "$pid" ] || ! alive "$pid"
+	[ "$status" -eq 0 ]
+	daemon_log_clean
 }
 
 @test "csup.db corrupted under a running app: the app keeps running, exactly once" {
