@@ -1,4 +1,4 @@
-#!/usr/bin/env bats
+# ctest: noasan (each automatic restart source raced against stop, delete and kill: behaviour under timing; the same code runs under ASan in test_csup_lifecycle and the core CLI tests; minutes under ASan on two cores)
 # A client's intent wins over every automatic restart: once `stop`,
 # `delete` or `kill` has begun, no restart from the memory or process
 # limit, a health check, watch, cron or a readiness timeout starts the app

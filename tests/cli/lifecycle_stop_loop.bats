@@ -1,4 +1,4 @@
-#!/usr/bin/env bats
+# ctest: noasan (20 start/stop rounds of a race: behaviour under timing, not memory safety; the lifecycle and kill engine run under ASan in their unit tests and the other CLI tests; minutes under ASan on two cores)
 # The memory-restart race with `csup stop`: an app whose child holds 60 MB,
 # max_memory_restart 40M, kill_timeout 500; `csup stop` about a second after
 # the start, 20 times: each returns within kill_timeout + 2 s, leaves
