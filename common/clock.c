@@ -1,5 +1,6 @@
 /* clock.c: milliseconds of the two clocks. */
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 
@@ -19,4 +20,15 @@ int64_t csup_now_ms(void)
 int64_t csup_mono_ms(void)
 {
 	return ms_of(CLOCK_MONOTONIC);
+}
+
+int64_t csup_mono_of_start(unsigned long long start_ticks)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	int64_t age;
+
+	if (hz <= 0)
+		hz = 100;
+	age = ms_of(CLOCK_BOOTTIME) - (int64_t)(start_ticks * 1000ULL / (unsigned long long)hz);
+	return csup_mono_ms() - (age > 0 ? age : 0);
 }

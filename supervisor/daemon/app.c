@@ -204,16 +204,17 @@ static void app_step(struct app *a, enum app_event ev, int64_t uptime)
 			log_warnx("%s: cannot delete it from the store", a->cfg.name);
 		app_free(a);
 	}
-	figures_timer_update(d);
-	waiters_poke(d);
-	daemon_shutdown_poke(d);
+	daemon_mark(d);
+}
+
+int64_t app_uptime_ms(const struct app *a)
+{
+	return a->live ? csup_mono_ms() - a->gen.started_mono : 0;
 }
 
 void app_event(struct app *a, enum app_event ev)
 {
-	int64_t up = a->live ? csup_now_ms() - a->gen.started_ms : 0;
-
-	app_step(a, ev, up);
+	app_step(a, ev, app_uptime_ms(a));
 }
 
 bool app_restart_for(struct app *a, enum app_event ev, const char *kind,
@@ -229,7 +230,7 @@ bool app_restart_for(struct app *a, enum app_event ev, const char *kind,
 	va_end(ap);
 	app_record_event(a, kind, "%s", detail);
 	snprintf(a->restart_kind, sizeof(a->restart_kind), "%s", kind);
-	app_step(a, ev, a->live ? csup_now_ms() - a->gen.started_ms : 0);
+	app_step(a, ev, app_uptime_ms(a));
 	return true;
 }
 
@@ -306,7 +307,7 @@ void app_generation_gone(struct app *a)
 {
 	struct daemon *d = a->d;
 	/* Seam: a readiness timeout or an OOM kill of the main is an unstable exit. */
-	int64_t up = a->not_ready || a->oom_main ? 0 : csup_now_ms() - a->gen.started_ms;
+	int64_t up = a->not_ready || a->oom_main ? 0 : app_uptime_ms(a);
 
 	stop_cancel(a);
 	probe_generation_gone(a);

@@ -44,7 +44,8 @@ struct generation {
 	pid_t		 pid;
 	pid_t		 pgid;
 	uint64_t	 start_time;	/* field 22 of /proc/PID/stat */
-	int64_t		 started_ms;	/* wall clock */
+	int64_t		 started_ms;	/* wall clock: shown and stored, never subtracted */
+	int64_t		 started_mono;	/* CLOCK_MONOTONIC ms: uptime and min_uptime */
 	bool		 adopted;	/* not our child: watched through a pidfd */
 	bool		 main_gone;
 	int		 exec_fd;	/* CLOEXEC pipe: EOF = exec succeeded */
@@ -107,6 +108,8 @@ struct app	*app_new(struct daemon *d, struct app_config *cfg, char **env);
 void		 app_free(struct app *a);
 struct app	*app_find(struct daemon *d, const char *name);
 void		 app_event(struct app *a, enum app_event ev);
+/* How long the live generation has run (monotonic), 0 when none. */
+int64_t		 app_uptime_ms(const struct app *a);
 /*
  * An automatic restart (AE_AUTO_RESTART, AE_LIMIT_RESTART, AE_NOT_READY)
  * for a reason (`kind`: "memory", "leak", "health", "oom", "watch",

@@ -66,7 +66,7 @@ static void store_app(struct app *a)
 json_t *cmd_app_json(struct app *a, bool full)
 {
 	bool up = a->live && a->lc.state != ST_STOPPED;
-	int64_t uptime = up ? csup_now_ms() - a->gen.started_ms : 0;
+	int64_t uptime = up ? app_uptime_ms(a) : 0;
 	char out[PATH_MAX], err[PATH_MAX];
 	json_t *o, *cfg;
 
@@ -114,13 +114,9 @@ json_t *cmd_app_json(struct app *a, bool full)
 json_t *cmd_status_array(struct daemon *d)
 {
 	json_t *arr = json_array();
-	bool stale = false;
 	struct app *a;
 
-	TAILQ_FOREACH(a, &d->apps, entry)
-		stale |= a->live && a->fig.gen != a->gen.number;
-	if (stale || csup_mono_ms() - d->last_scan_ms >= d->sample_ms)
-		figures_refresh(d);
+	/* Reads the sampler's last tick: a query never samples (CSUP_SAMPLE_MS). */
 	TAILQ_FOREACH(a, &d->apps, entry)
 		json_array_append_new(arr, cmd_app_json(a, false));
 	return arr;
@@ -487,7 +483,6 @@ static void c_describe(struct daemon *d, struct conn *c, json_t *req)
 		reply_error(c, "%s", msg);
 		return;
 	}
-	json_decref(cmd_status_array(d));	/* fresh figures */
 	arr = json_array();
 	for (char **n = names; *n; n++)
 		if ((a = app_find(d, *n)) != NULL)

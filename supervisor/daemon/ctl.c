@@ -473,7 +473,7 @@ void waiter_arm(struct waiter *w)
 {
 	w->armed = true;
 	TAILQ_INSERT_TAIL(&w->d->waiters, w, entry);
-	waiters_poke(w->d);
+	daemon_mark(w->d);
 }
 
 void waiters_poke(struct daemon *d)

@@ -221,7 +221,7 @@ static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
 		}
 	}
 	if (a == NULL && logger_reaped(d, w->rpid)) {
-		daemon_shutdown_poke(d);
+		daemon_mark(d);
 		return;
 	}
 	/* An orphan of some group may have been the last member. */
@@ -291,7 +291,7 @@ static void shutdown_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_timer_start(loop, w);
 }
 
-void daemon_shutdown_poke(struct daemon *d)
+static void shutdown_settle(struct daemon *d)
 {
 	struct app *a;
 
@@ -318,7 +318,7 @@ void daemon_shutdown(struct daemon *d)
 	size_t n = 0;
 
 	if (d->shutting_down) {
-		daemon_shutdown_poke(d);
+		daemon_mark(d);
 		return;
 	}
 	TAILQ_FOREACH(a, &d->apps, entry)
@@ -339,7 +339,7 @@ void daemon_shutdown(struct daemon *d)
 		next = TAILQ_NEXT(a, entry);
 		app_event(a, AE_STOP);
 	}
-	daemon_shutdown_poke(d);
+	daemon_mark(d);
 }
 
 static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -382,6 +382,7 @@ static bool adopt(struct daemon *d, struct app *a, const struct store_gen *sg)
 	g->pgid = sg->pgid;
 	g->start_time = sg->start_time;
 	g->started_ms = sg->started_ms;
+	g->started_mono = csup_mono_of_start(sg->start_time);
 	g->adopted = true;
 	g->exec_fd = -1;
 	g->pidfd = fd;
@@ -482,6 +483,25 @@ static void store_check_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		ev_timer_again(loop, &d->store_retry);
 }
 
+void daemon_mark(struct daemon *d)
+{
+	d->dirty = true;
+}
+
+/* The one place observers run: after the callbacks of a loop turn. */
+static void settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct daemon *d = CONTAINER_OF(w, struct daemon, settle);
+
+	if (!d->dirty)
+		return;
+	d->dirty = false;
+	figures_timer_update(d);
+	figures_new_generations(d);
+	waiters_poke(d);
+	shutdown_settle(d);
+}
+
 static void setup_loop(struct daemon *d)
 {
 	const char *ms = getenv("CSUP_SAMPLE_MS");
@@ -503,6 +523,8 @@ static void setup_loop(struct daemon *d)
 	d->store_retry.repeat = 0.25;
 	ev_prepare_init(&d->store_check, store_check_cb);
 	ev_prepare_start(d->loop, &d->store_check);
+	ev_prepare_init(&d->settle, settle_cb);
+	ev_prepare_start(d->loop, &d->settle);
 	ev_signal_init(&d->sigterm, signal_cb, SIGTERM);
 	ev_signal_init(&d->sigint, signal_cb, SIGINT);
 	ev_signal_start(d->loop, &d->sigterm);
@@ -529,6 +551,7 @@ static void teardown(struct daemon *d)
 	ev_timer_stop(d->loop, &d->sample_timer);
 	ev_timer_stop(d->loop, &d->store_retry);
 	ev_prepare_stop(d->loop, &d->store_check);
+	ev_prepare_stop(d->loop, &d->settle);
 	store_close(d->store);
 	if (d->cg.usable)
 		(void)rmdir(d->cg.path);	/* fails while an app still runs */
@@ -582,7 +605,7 @@ int daemon_serve(bool fg, struct run *run)
 	if (recover(&d) == -1)
 		log_warnx("recovery from the store failed");
 	(void)orphan_scan(&d);
-	figures_timer_update(&d);	/* adopted generations are sampled too */
+	daemon_mark(&d);	/* adopted generations are sampled too */
 	if (ctl_listen(&d) == -1)
 		fatal("listen on %s", d.paths.sock);
 	monitor_start(&d);

@@ -50,7 +50,10 @@ struct daemon {
 	ev_timer		 shutdown_timer;
 	int			 logger_phase;	/* daemon.c: draining, SIGTERM, SIGKILL */
 	ev_timer		 orphan_timer;	/* orphan.c */
+	struct scan		*orphan_busy;	/* orphan.c: a scan whose kills still run */
 	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
+	ev_prepare		 settle;	/* daemon.c: observers, once a loop turn */
+	bool			 dirty;		/* an app or a waiter changed: settle */
 	ev_timer		 store_retry;	/* replays writes queued on a locked csup.db */
 	int64_t			 sample_ms;
 	int64_t			 samples_keep_ms;	/* $CSUP_SAMPLES_KEEP, default 24 h */
@@ -82,6 +85,12 @@ void	 orphan_timer_stop(struct daemon *d);
 /* figures.c: per-app figures through sample.c, every sample period. */
 void	 figures_refresh(struct daemon *d);
 void	 figures_timer_update(struct daemon *d);
+/*
+ * A generation started since the last tick gets its first figures now,
+ * from the settle step, so that `status` (which only reads) never shows
+ * a running app with none.
+ */
+void	 figures_new_generations(struct daemon *d);
 /* monitor.c: glue of issue 6 */
 void	 monitor_start(struct daemon *d);
 void	 monitor_stop(struct daemon *d);
@@ -93,7 +102,12 @@ int	 daemon_main(int argc, char **argv);
 /* The daemon; run: `csup run` (run.c), always in the foreground. Exit code. */
 int	 daemon_serve(bool fg, struct run *run);
 void	 daemon_shutdown(struct daemon *d);
-void	 daemon_shutdown_poke(struct daemon *d);
+/*
+ * Something observers care about changed (an app's state, a waiter, a
+ * logger): waiters, the sample timer and the shutdown are settled once,
+ * before the loop next waits. The core marks; it never calls them.
+ */
+void	 daemon_mark(struct daemon *d);
 void	 daemon_logger_add(struct daemon *d, pid_t pid);
 
 /* run.c: `csup run FILE`, the daemon in the foreground for containers. */

@@ -66,14 +66,26 @@ out:
 	proc_set_free(&m);
 }
 
-void figures_refresh(struct daemon *d)
+static bool unsampled(const struct app *a)
+{
+	return a->live && a->fig.gen != a->gen.number;
+}
+
+/* Every app (tick), or only generations not sampled yet (only_new). */
+static void sample_apps(struct daemon *d, bool only_new)
 {
 	struct proc_table t, *tp = NULL;
 	struct app *a;
-	bool fallback = false;
+	bool fallback = false, any = false;
 
-	TAILQ_FOREACH(a, &d->apps, entry)
+	TAILQ_FOREACH(a, &d->apps, entry) {
+		if (only_new && !unsampled(a))
+			continue;
+		any = true;
 		fallback |= a->live && a->gen.cgroup[0] == '\0';
+	}
+	if (!any)
+		return;
 	if (fallback) {
 		if (proc_table_load(&t, 1) == -1)
 			log_warn("reading /proc");
@@ -81,10 +93,21 @@ void figures_refresh(struct daemon *d)
 			tp = &t;
 	}
 	TAILQ_FOREACH(a, &d->apps, entry)
-		figures_of(a, tp);
+		if (!only_new || unsampled(a))
+			figures_of(a, tp);
 	if (tp != NULL)
 		proc_table_free(tp);
+}
+
+void figures_refresh(struct daemon *d)
+{
+	sample_apps(d, false);
 	d->last_scan_ms = csup_mono_ms();
+}
+
+void figures_new_generations(struct daemon *d)
+{
+	sample_apps(d, true);
 }
 
 static size_t count_apps(struct daemon *d)

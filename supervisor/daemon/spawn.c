@@ -347,6 +347,7 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	g->pid = g->pgid = pid;
 	g->logger = logger;
 	g->started_ms = csup_now_ms();
+	g->started_mono = csup_mono_ms();
 	g->pidfd = -1;
 	g->start_time = proc_read(pid, &st) == 0 ? st.start_time : 0;
 	proc_set_add(&g->known, pid, g->start_time);
