@@ -36,11 +36,18 @@ print("%016x" % h)' "$CSUP_HOME"
 }
 
 # orphan TAG: a process in its own session carrying CSUP_APP=TAG; pid in $OPID.
+# With a daemon running, its scan may end the orphan before a poll here sees
+# the tag (a fork and exec take 100 ms and more on a loaded machine): gone
+# counts as started; the caller's event and counter checks prove who ended it.
 orphan() {
 	env CSUP_APP="$1" setsid sleep $(( MARK + 1 )) </dev/null >/dev/null 2>&1 &
 	OPID=$!
 	OPIDS="$OPIDS $OPID"
-	mon_wait 5 grep -q "CSUP_APP=$1" "/proc/$OPID/environ"
+	mon_wait 5 tagged_or_gone "$1" "$OPID"
+}
+
+tagged_or_gone() {
+	grep -q "CSUP_APP=$1" "/proc/$2/environ" || ! live "$2"
 }
 
 write_app() {
