@@ -207,9 +207,8 @@ static bool main_alive(const struct generation *g)
 /* The retiree is a's live generation again. */
 static void take_back(struct app *a, struct retiree *r)
 {
-	struct store_gen sg = { r->gen.number, r->gen.pid, r->gen.pgid,
-	    r->gen.start_time, r->gen.started_ms, r->gen.tag, r->gen.cgroup };
 	enum app_state before = a->lc.state;
+	struct store_gen sg;
 
 	proc_set_free(&a->gen.known);
 	a->gen = r->gen;
@@ -217,6 +216,9 @@ static void take_back(struct app *a, struct retiree *r)
 	if (a->gen.pidfd >= 0)
 		ev_io_start(a->d->loop, &a->gen.pidfd_io);
 	free(r);
+	/* Its strings point into a->gen now, not into the freed retiree. */
+	sg = (struct store_gen){ a->gen.number, a->gen.pid, a->gen.pgid,
+	    a->gen.start_time, a->gen.started_ms, a->gen.tag, a->gen.cgroup };
 	a->live = true;
 	a->not_ready = false;
 	a->lc.state = ST_ONLINE;
