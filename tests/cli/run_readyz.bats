@@ -69,7 +69,10 @@ readyz_is() {
 	wait_until 20 readyz_is 503 '"slow":"launching'
 	echo "$BODY" | python3 -c 'import json,sys; j=json.load(sys.stdin); assert "waiting for READY=1" in j["slow"], j'
 	touch "$WORK/go"
-	wait_until 20 readyz_is 200 '{}'
+	# READY=1 comes through a python3 start and the health check's next
+	# round: a wide bound for ASan on a loaded machine, and the last body
+	# shown when it fails.
+	wait_until 40 readyz_is 200 '{}' || { echo "last /readyz: $CODE $BODY"; false; }
 	rm "$WORK/www/ok.txt"
 	wait_until 20 readyz_is 503 '"web":"health check failing: HTTP 404'
 	run grep -c '"slow"' "$CSUP_HOME/body"
