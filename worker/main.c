@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 	/* Listen before anything slow so a busy port fails fast and clearly. */
 	if ((fd = http_listen(w.host, w.port, err, sizeof(err))) < 0) {
 		fprintf(stderr, "mem-worker: %s\n", err);
+		json_decref(w.settings);	/* w.host may point into it: not used after */
 		return 1;
 	}
 	if ((w.store = store_open(path, err, sizeof(err))) == NULL)
