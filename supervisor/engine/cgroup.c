@@ -19,32 +19,6 @@
 
 #define FILE_MAX	(64 * 1024)	/* mountinfo and friends, read whole */
 
-/* A small file whole, NUL-terminated; NULL with errno. */
-static char *read_text(const char *path)
-{
-	size_t len;
-	char *buf;
-
-	return proc_read_file(path, FILE_MAX, &buf, &len) == 0 ? buf : NULL;
-}
-
-static int write_text(const char *path, const char *s)
-{
-	size_t len = strlen(s);
-	ssize_t r;
-	int fd, saved;
-
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-		return -1;
-	do
-		r = write(fd, s, len);
-	while (r == -1 && errno == EINTR);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return r == (ssize_t)len ? 0 : -1;
-}
-
 /* Copies a mountinfo field, undoing its octal escapes (\040 is a space). */
 static int unescape_field(const char *s, size_t n, char *out, size_t olen)
 {
@@ -164,7 +138,7 @@ static int base_locate(struct cgroup_base *cb, const char *home_id)
 	const char *o;
 	int r;
 
-	if ((text = read_text("/proc/self/mountinfo")) == NULL)
+	if ((text = proc_read_text("/proc/self/mountinfo", FILE_MAX)) == NULL)
 		return -1;
 	r = cgroup_parse_mountinfo(text, cb->mount, sizeof(cb->mount), root, sizeof(root));
 	free(text);
@@ -172,7 +146,7 @@ static int base_locate(struct cgroup_base *cb, const char *home_id)
 		cb->mount[0] = '\0';
 		return -1;
 	}
-	if ((text = read_text("/proc/self/cgroup")) == NULL)
+	if ((text = proc_read_text("/proc/self/cgroup", FILE_MAX)) == NULL)
 		return -1;
 	r = cgroup_parse_self(text, own, sizeof(own));
 	free(text);
@@ -346,7 +320,7 @@ static int procs_of(const char *dir, struct proc_set *out)
 	int ret = 0;
 
 	if (fmt(file, sizeof(file), "%s/%s", dir, "cgroup.procs") == -1 ||
-	    (text = read_text(file)) == NULL)
+	    (text = proc_read_text(file, FILE_MAX)) == NULL)
 		return -1;
 	for (p = text; *p; p = end) {
 		v = strtol(p, &end, 10);
@@ -382,7 +356,7 @@ int cgroup_populated(const char *path)
 	int r = -1;
 
 	if (fmt(file, sizeof(file), "%s/%s", path, "cgroup.events") == -1 ||
-	    (text = read_text(file)) == NULL)
+	    (text = proc_read_text(file, FILE_MAX)) == NULL)
 		return -1;
 	if ((p = strstr(text, "populated ")) != NULL)
 		r = p[10] == '1';
@@ -400,7 +374,7 @@ static int pid_in_cgroup(pid_t pid, const char *path)
 	int r;
 
 	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
-	if ((text = read_text(file)) == NULL)
+	if ((text = proc_read_text(file, FILE_MAX)) == NULL)
 		return 0;
 	r = cgroup_parse_self(text, rel, sizeof(rel));
 	free(text);
@@ -492,7 +466,7 @@ int cgroup_kill(const char *path)
 	proc_set_free(&now);
 	if (fmt(file, sizeof(file), "%s/%s", path, "cgroup.kill") == -1)
 		return -1;
-	if (write_text(file, "1") == 0)
+	if (proc_write_text(file, "1") == 0)
 		return n;
 	if (errno != ENOENT)
 		return -1;

@@ -559,3 +559,28 @@ void proc_usage_sum(const struct proc_table *t, const struct proc_set *members,
 		u->cpu_ticks += e->info.utime + e->info.stime;
 	}
 }
+
+char *proc_read_text(const char *path, size_t max)
+{
+	size_t len;
+	char *buf;
+
+	return proc_read_file(path, max, &buf, &len) == 0 ? buf : NULL;
+}
+
+int proc_write_text(const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t r;
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	do
+		r = write(fd, s, len);
+	while (r == -1 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r == (ssize_t)len ? 0 : -1;
+}

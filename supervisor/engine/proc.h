@@ -55,6 +55,10 @@ int	proc_alive(pid_t pid, uint64_t start_time);
 int	proc_env_get(pid_t pid, const char *name, char *buf, size_t len);
 /* A whole file (up to max bytes) in a NUL-terminated heap buffer; free() it. */
 int	proc_read_file(const char *path, size_t max, char **out, size_t *len);
+/* A small file whole (at most max bytes), NUL-terminated; NULL with errno. */
+char	*proc_read_text(const char *path, size_t max);
+/* Writes s to an existing file (a cgroup or /proc knob) in one write; 0 or -1. */
+int	proc_write_text(const char *path, const char *s);
 /* "<home id>:<app>:<generation>": the value of PROC_TAG_VAR. */
 int	proc_tag_format(char *buf, size_t len, const char *home_id,
 	    const char *app, int generation);

@@ -62,31 +62,6 @@ static enum limit_ctl kind_ctl(enum limit_kind k)
 	return k == LIM_CPU ? CTL_CPU : k == LIM_PIDS ? CTL_PIDS : CTL_MEMORY;
 }
 
-static char *read_text(const char *path)
-{
-	size_t len;
-	char *buf;
-
-	return proc_read_file(path, FILE_MAX, &buf, &len) == 0 ? buf : NULL;
-}
-
-static int write_text(const char *path, const char *s)
-{
-	size_t len = strlen(s);
-	ssize_t r;
-	int fd, saved;
-
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-		return -1;
-	do
-		r = write(fd, s, len);
-	while (r == -1 && errno == EINTR);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return r == (ssize_t)len ? 0 : -1;
-}
-
 static int join(char *buf, size_t len, const char *dir, const char *name)
 {
 	int n = snprintf(buf, len, "%s/%s", dir, name);
@@ -209,13 +184,13 @@ static int v1_own_dir(const char *ctl, char *dir, size_t len)
 	const char *o;
 	int r, n;
 
-	if ((text = read_text("/proc/self/mountinfo")) == NULL)
+	if ((text = proc_read_text("/proc/self/mountinfo", FILE_MAX)) == NULL)
 		return -1;
 	r = limits_parse_v1_mount(text, ctl, mount, sizeof(mount), root, sizeof(root));
 	free(text);
 	if (r == -1)
 		return -1;
-	if ((text = read_text("/proc/self/cgroup")) == NULL)
+	if ((text = proc_read_text("/proc/self/cgroup", FILE_MAX)) == NULL)
 		return -1;
 	r = limits_parse_v1_self(text, ctl, own, sizeof(own));
 	free(text);
@@ -278,7 +253,8 @@ static int listed(const char *dir, const char *name, const char *ctl)
 	char path[PATH_MAX + 64], *text, *tok, *save = NULL;
 	int found = 0;
 
-	if (join(path, sizeof(path), dir, name) == -1 || (text = read_text(path)) == NULL)
+	if (join(path, sizeof(path), dir, name) == -1 ||
+	    (text = proc_read_text(path, FILE_MAX)) == NULL)
 		return 0;
 	for (tok = strtok_r(text, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
 		found |= strcmp(tok, ctl) == 0;
@@ -298,11 +274,11 @@ static bool v2_enable(const char *base, const char *ctl)
 			return false;
 		*slash = '\0';
 		if (join(path, sizeof(path), parent, "cgroup.subtree_control") == -1 ||
-		    write_text(path, plus) == -1 || !listed(base, "cgroup.controllers", ctl))
+		    proc_write_text(path, plus) == -1 || !listed(base, "cgroup.controllers", ctl))
 			return false;
 	}
 	return join(path, sizeof(path), base, "cgroup.subtree_control") == 0 &&
-	    (write_text(path, plus) == 0 || listed(base, "cgroup.subtree_control", ctl));
+	    (proc_write_text(path, plus) == 0 || listed(base, "cgroup.subtree_control", ctl));
 }
 
 /* `check`: is ctl offered to the process's own v2 cgroup, and writable? */
@@ -311,11 +287,11 @@ static bool v2_offered(const char *ctl)
 	char mount[PATH_MAX], root[PATH_MAX], own[PATH_MAX], dir[PATH_MAX * 2], *text;
 	int r;
 
-	if ((text = read_text("/proc/self/mountinfo")) == NULL)
+	if ((text = proc_read_text("/proc/self/mountinfo", FILE_MAX)) == NULL)
 		return false;
 	r = cgroup_parse_mountinfo(text, mount, sizeof(mount), root, sizeof(root));
 	free(text);
-	if (r == -1 || (text = read_text("/proc/self/cgroup")) == NULL)
+	if (r == -1 || (text = proc_read_text("/proc/self/cgroup", FILE_MAX)) == NULL)
 		return false;
 	r = cgroup_parse_self(text, own, sizeof(own));
 	free(text);
@@ -385,7 +361,7 @@ static int put_values(const char *dir, enum limit_ctl c, bool v2,
 	char path[PATH_MAX + 64], val[64];
 
 #define PUT(file, fmt, x) (snprintf(val, sizeof(val), fmt, x), \
-	join(path, sizeof(path), dir, file) == -1 ? -1 : write_text(path, val))
+	join(path, sizeof(path), dir, file) == -1 ? -1 : proc_write_text(path, val))
 	if (c == CTL_MEMORY && means[LIM_MEMORY] == want) {
 		if (PUT(v2 ? "memory.max" : "memory.limit_in_bytes", "%lld",
 		    (long long)l->memory) == -1)
@@ -405,7 +381,7 @@ static int put_values(const char *dir, enum limit_ctl c, bool v2,
 			snprintf(val, sizeof(val), "%lld %d",
 			    (long long)l->cpu * CFS_PERIOD_US / 100, CFS_PERIOD_US);
 			if (join(path, sizeof(path), dir, "cpu.max") == -1 ||
-			    write_text(path, val) == -1)
+			    proc_write_text(path, val) == -1)
 				return -1;
 		} else if (PUT("cpu.cfs_period_us", "%d", CFS_PERIOD_US) == -1 ||
 		    PUT("cpu.cfs_quota_us", "%lld",
@@ -491,7 +467,7 @@ int limits_gen_prepare(const struct limits_host *h, const struct app_config *a, 
 				*slash = '\0';
 			snprintf(path, sizeof(path), "+%s", ctl_names[c]);
 			if (join(file, sizeof(file), parent, "cgroup.subtree_control") == -1 ||
-			    write_text(file, path) == -1 ||
+			    proc_write_text(file, path) == -1 ||
 			    put_values(lg->v2, (enum limit_ctl)c, true, &a->limits,
 			    lg->means) == -1) {
 				snprintf(err, errlen, "app '%s': cgroup v2 %s limits in %s: %s",
@@ -577,7 +553,7 @@ static uint64_t counter(const char *dir, const char *file, const char *key)
 	uint64_t v = 0;
 
 	if (dir[0] == '\0' || join(path, sizeof(path), dir, file) == -1 ||
-	    (text = read_text(path)) == NULL)
+	    (text = proc_read_text(path, FILE_MAX)) == NULL)
 		return 0;
 	(void)limits_parse_counter(text, key, &v);
 	free(text);
