@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ctl.h"
+#include "cmd.h"
 #include "daemon.h"
 #include "env.h"
 #include "log.h"

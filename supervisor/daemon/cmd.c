@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cmd.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
 #include "log.h"
+#include "reload.h"
 #include "store.h"
 
 #define DESCRIBE_EVENTS	20

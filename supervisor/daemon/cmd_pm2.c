@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cmd.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
-#include "store.h"
 #include "log.h"
+#include "store.h"
 #include "units.h"
 
 #define ENV_MAX	(1u << 20)

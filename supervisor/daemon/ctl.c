@@ -23,10 +23,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "proto.h"
+#include "reload.h"
 
 #define CTL_MAX_CONNS	1024	/* or half the fd limit, if lower */
 #define CTL_IDLE_MS	30000

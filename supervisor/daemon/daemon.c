@@ -19,11 +19,13 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cmd.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
 #include "health.h"
 #include "log.h"
+#include "reload.h"
 #include "store.h"
 #include "units.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "applog.h"
-#include "ctl.h"
+#include "cmd.h"
 #include "daemon.h"
 #include "log.h"
 #include "store.h"

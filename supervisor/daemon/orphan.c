@@ -25,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
+#include "reload.h"
 #include "store.h"
 
 #define ORPHAN_SCAN_MS		60000

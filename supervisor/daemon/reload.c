@@ -31,8 +31,9 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
-#include "store.h"
 #include "log.h"
+#include "reload.h"
+#include "store.h"
 #include "units.h"
 
 enum step {

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd.h"
 #include "config_node.h"
-#include "ctl.h"
 #include "daemon.h"
 #include "env.h"
 #include "log.h"

@@ -1,0 +1,41 @@
+/*
+ * cmd.h: the daemon's side of the client commands (cmd.c, cmd_pm2.c), for
+ * the daemon core: the control socket hands each request to cmd_dispatch().
+ */
+#ifndef CSUP_CMD_H
+#define CSUP_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct daemon;
+struct app;
+struct app_config;
+struct conn;
+struct waiter;
+
+/* cmd.c: the daemon's side of every command. */
+void	 cmd_dispatch(struct daemon *d, struct conn *c, json_t *req);
+json_t	*cmd_app_json(struct app *a, bool full);
+json_t	*cmd_status_array(struct daemon *d);
+/* Start one app (takes cfg and env) as `start FILE` does; w may be NULL. */
+void	 cmd_start_app(struct daemon *d, struct waiter *w, struct app_config *cfg,
+	    char **env, const char *source);
+
+/* cmd_pm2.c: targets, ids and the commands PM2 users type. */
+/* The first id no other app than self holds. */
+int	 cmd_free_id(struct daemon *d, const struct app *self);
+/* a takes id when no other app holds it (restored from the store). */
+void	 cmd_keep_id(struct app *a, int id);
+/*
+ * The names of the apps a request's "targets" (or "target") designate: ids,
+ * names, group names, "all"; NULL-terminated, each once, in the daemon's
+ * order. NULL with a message in err when one matches nothing.
+ */
+char	**cmd_targets(struct daemon *d, json_t *req, char *err, size_t len);
+bool	 cmd_pm2_dispatch(struct daemon *d, struct conn *c, json_t *req,
+	    const char *name);
+
+#endif
