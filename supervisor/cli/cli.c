@@ -140,8 +140,10 @@ json_t *cli_targets(const struct opts *o, int from)
 			json_decref(targets);
 			return NULL;
 		}
+		/* the daemon acts on those it knows and reports the others */
 		json_array_foreach(apps, i, j)
-			json_array_append(targets, json_object_get(j, "name"));
+			json_array_append_new(targets, json_pack("{s:O,s:s}", "name",
+			    json_object_get(j, "name"), "file", o->pos[k]));
 		json_decref(apps);
 	}
 	return targets;

@@ -90,10 +90,9 @@ int cli_reset(const char *cmd, const struct opts *o)
 		return CSUP_EXIT_USAGE;
 	reply = client_request(true, json_pack("{s:s,s:o}", "cmd", "reset", "targets",
 	    targets));
-	if ((rc = cli_results(reply)) == 0)
-		json_array_foreach(json_object_get(reply, "names"), i, name)
-			printf("csup: app '%s': restart counters reset\n",
-			    json_string_value(name));
+	rc = cli_results(reply);
+	json_array_foreach(reply ? json_object_get(reply, "names") : NULL, i, name)
+		printf("csup: app '%s': restart counters reset\n", json_string_value(name));
 	json_decref(reply);
 	return rc;
 }

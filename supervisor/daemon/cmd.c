@@ -281,6 +281,18 @@ static char **match(struct daemon *d, const char *target)
 	return v;
 }
 
+/* A failed item for each app of a FILE target that the daemon does not know. */
+static void add_unknown(struct daemon *d, struct waiter *w, json_t *req, const char *op)
+{
+	json_t *unknown = cmd_unknown(d, req), *it;
+	size_t i;
+
+	json_array_foreach(unknown, i, it)
+		waiter_add(w, json_string_value(json_object_get(it, "name")), op, "failed",
+		    json_string_value(json_object_get(it, "error")));
+	json_decref(unknown);
+}
+
 static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev,
     const char *op)
 {
@@ -312,6 +324,7 @@ static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev
 		app_event(a, ev);
 	}
 	csup_env_free(names);
+	add_unknown(d, w, req, op);
 	waiter_arm(w);
 }
 
@@ -393,6 +406,7 @@ static void reload_targets(struct daemon *d, struct conn *c, json_t *req)
 	w = waiter_new(d, c);
 	reload_apps(d, w, names);
 	csup_env_free(names);
+	add_unknown(d, w, req, "reload");
 	waiter_arm(w);
 }
 

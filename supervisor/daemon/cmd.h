@@ -32,9 +32,14 @@ void	 cmd_keep_id(struct app *a, int id);
 /*
  * The names of the apps a request's "targets" (or "target") designate: ids,
  * names, group names, "all"; NULL-terminated, each once, in the daemon's
- * order. NULL with a message in err when one matches nothing.
+ * order. NULL with a message in err when one matches nothing, except an app
+ * of an ecosystem FILE ({"name": N, "file": F}): skipped, see cmd_unknown.
  */
 char	**cmd_targets(struct daemon *d, json_t *req, char *err, size_t len);
+/* The app whose id s is (all digits), or NULL. */
+struct app *cmd_app_by_id(struct daemon *d, const char *s);
+/* The apps of FILE targets the daemon does not know: failed result items. */
+json_t	*cmd_unknown(struct daemon *d, json_t *req);
 bool	 cmd_pm2_dispatch(struct daemon *d, struct conn *c, json_t *req,
 	    const char *name);
 

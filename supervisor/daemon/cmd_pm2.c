@@ -75,6 +75,44 @@ static bool target_has(const struct app *a, const char *t)
 	return all_digits(t) && strlen(t) < 10 && atoi(t) == a->id;
 }
 
+struct app *cmd_app_by_id(struct daemon *d, const char *s)
+{
+	struct app *a;
+
+	if (!all_digits(s) || strlen(s) >= 10)
+		return NULL;
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (a->id == atoi(s))
+			return a;
+	return NULL;
+}
+
+/*
+ * A target's text: a string, or {"name": N, "file": F} for an app of an
+ * ecosystem FILE given on the command line (*file then set).
+ */
+static const char *target_name(json_t *t, const char **file)
+{
+	*file = NULL;
+	if (json_is_object(t)) {
+		*file = json_string_value(json_object_get(t, "file"));
+		return json_string_value(json_object_get(t, "name"));
+	}
+	return json_string_value(t);
+}
+
+static bool target_known(struct daemon *d, const char *s)
+{
+	struct app *a;
+
+	if (strcmp(s, "all") == 0)
+		return true;
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (target_has(a, s))
+			return true;
+	return false;
+}
+
 /* The request's targets: "targets" (a list) or "target" (one). */
 static json_t *req_targets(json_t *req)
 {
@@ -100,16 +138,14 @@ char **cmd_targets(struct daemon *d, json_t *req, char *err, size_t len)
 		goto out;
 	}
 	json_array_foreach(targets, i, t) {
-		const char *s = json_string_value(t);
-		bool found = false;
+		const char *file, *s = target_name(t, &file);
 
 		if (s == NULL) {
 			snprintf(err, len, "a target must be a string");
 			goto out;
 		}
-		TAILQ_FOREACH(a, &d->apps, entry)
-			found |= target_has(a, s);
-		if (!found && strcmp(s, "all") != 0) {
+		/* An app of a FILE that the daemon does not know: cmd_unknown. */
+		if (!target_known(d, s) && file == NULL) {
 			snprintf(err, len, all_digits(s) ? "no app has id %s" :
 			    "app '%s' not found", s);
 			goto out;
@@ -124,15 +160,37 @@ char **cmd_targets(struct daemon *d, json_t *req, char *err, size_t len)
 	n = 0;
 	/* In the daemon's order, each app once. */
 	TAILQ_FOREACH(a, &d->apps, entry)
-		json_array_foreach(targets, i, t)
-			if (target_has(a, json_string_value(t))) {
+		json_array_foreach(targets, i, t) {
+			const char *file, *s = target_name(t, &file);
+
+			if (target_has(a, s)) {
 				if ((v[n] = strdup(a->cfg.name)) != NULL)
 					n++;
 				break;
 			}
+		}
 out:
 	json_decref(targets);
 	return v;
+}
+
+json_t *cmd_unknown(struct daemon *d, json_t *req)
+{
+	json_t *targets = req_targets(req), *t, *out = json_array();
+	const char *file, *s;
+	char msg[512];
+	size_t i;
+
+	json_array_foreach(targets, i, t)
+		if ((s = target_name(t, &file)) != NULL && file != NULL &&
+		    !target_known(d, s)) {
+			snprintf(msg, sizeof(msg), "app '%s' of %s is not known to the"
+			    " daemon: nothing done for it", s, file);
+			json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "name", s,
+			    "result", "failed", "error", msg));
+		}
+	json_decref(targets);
+	return out;
 }
 
 /* The apps a request names, or NULL after replying with the error. */
@@ -177,14 +235,15 @@ static void c_reset(struct daemon *d, struct conn *c, json_t *req)
 		json_array_append_new(done, json_string(*n));
 	}
 	csup_env_free(names);
-	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "names", done));
+	ctl_reply(c, json_pack("{s:b,s:o,s:o}", "ok", 1, "names", done, "results",
+	    cmd_unknown(d, req)));
 }
 
 static void c_signal(struct daemon *d, struct conn *c, json_t *req)
 {
 	const char *sname = json_string_value(json_object_get(req, "signal"));
 	int sig = sname ? units_signal_parse(sname) : -1;
-	json_t *results = json_array();
+	json_t *results = json_array(), *unknown;
 	char **names, msg[256];
 	struct app *a;
 	bool ok = true;
@@ -219,6 +278,11 @@ static void c_signal(struct daemon *d, struct conn *c, json_t *req)
 		}
 	}
 	csup_env_free(names);
+	unknown = cmd_unknown(d, req);
+	if (json_array_size(unknown) > 0)
+		ok = false;
+	json_array_extend(results, unknown);
+	json_decref(unknown);
 	ctl_reply(c, json_pack("{s:b,s:o}", "ok", ok, "results", results));
 }
 

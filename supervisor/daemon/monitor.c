@@ -16,7 +16,9 @@ static json_t *cb_apps(void *arg)
 
 /*
  * One app's describe object; for an instances group's name, the array of
- * its copies' objects (as `csup describe GROUP --json`); NULL: no such app.
+ * its copies' objects (as `csup describe GROUP --json`); for an id, that
+ * app's (a name is never all digits, so a name always wins); NULL: no such
+ * app.
  */
 static json_t *cb_app(void *arg, const char *name)
 {
@@ -33,16 +35,21 @@ static json_t *cb_app(void *arg, const char *name)
 			json_array_append_new(arr, cmd_app_json(a, true));
 	if (json_array_size(arr) == 0) {
 		json_decref(arr);
-		return NULL;
+		a = cmd_app_by_id(d, name);
+		return a ? cmd_app_json(a, true) : NULL;
 	}
 	return arr;
 }
 
+/* The samples of an app given by name, else by id. */
 static json_t *cb_samples(void *arg, const char *name, int64_t since)
 {
 	struct daemon *d = arg;
+	struct app *a = app_find(d, name);
 
-	return app_find(d, name) ? store_samples(d->store, name, since) : NULL;
+	if (a == NULL)
+		a = cmd_app_by_id(d, name);
+	return a ? store_samples(d->store, a->cfg.name, since) : NULL;
 }
 
 static void cb_counters(void *arg, struct metrics_counters *c)

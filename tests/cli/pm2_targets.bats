@@ -79,6 +79,45 @@ setup() {
 	[ "$output" = "[]" ]
 }
 
+@test "a FILE target acts on the apps the daemon knows; each unknown one is exit 1 naming it" {
+	csup start "$WORK/eco.yaml" --only api,web >/dev/null
+	# jobs (a group of 2) is in eco.yaml but was never started
+	run csup stop "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"app 'jobs-0' of $WORK/eco.yaml is not known"* ]]
+	[[ "$output" == *"app 'jobs-1' of $WORK/eco.yaml is not known"* ]]
+	[ "$(app_field api state)" = stopped ]
+	[ "$(app_field web state)" = stopped ]
+	[ -z "$(pids_with "${SLEEPN}1")" ]
+	run csup restart "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'jobs-0'"*"not known"* ]]
+	[ "$(app_field api state)" = online ]
+	[ "$(app_field web state)" = online ]
+	run csup reset "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"app 'api': restart counters reset"* ]]
+	[[ "$output" == *"'jobs-1'"*"not known"* ]]
+	run csup signal SIGCONT "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"SIGCONT sent to app 'web'"* ]]
+	[[ "$output" == *"'jobs-0'"*"not known"* ]]
+	# a file none of whose apps is known: nothing done, exit 1 for each
+	run csup stop "$WORK/other.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"app 'solo' of $WORK/other.yaml is not known"* ]]
+	run csup delete "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	run status_field "len(j)"
+	[ "$output" = 0 ]
+	[ -z "$(pids_with "${SLEEPN}3")" ]
+	# every app known: exit 0, as before
+	csup start "$WORK/other.yaml" >/dev/null
+	run csup stop "$WORK/other.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(app_field solo state)" = stopped ]
+}
+
 @test "an unknown id or name is exit 1 naming it, and nothing is done" {
 	csup start "$WORK/eco.yaml" >/dev/null
 	run csup stop api 42
