@@ -15,12 +15,20 @@
 static const char *log_ident = "csup";
 static int log_sink = STDERR_FILENO;
 static int log_verbose;
+static log_tap_fn log_tap;
+static void *log_tap_ud;
 
 void log_init(const char *ident, int fd, int verbose)
 {
 	log_ident = ident;
 	log_sink = fd;
 	log_verbose = verbose;
+}
+
+void log_set_tap(log_tap_fn fn, void *ud)
+{
+	log_tap = fn;
+	log_tap_ud = ud;
 }
 
 int log_fd(void)
@@ -33,7 +41,7 @@ static void log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 	char line[2048];
 	struct timespec ts;
 	struct tm tm;
-	size_t n;
+	size_t n, body;
 	int r;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -43,6 +51,7 @@ static void log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 	    ts.tv_nsec / 1000000, level, log_ident);
 	if (r > 0)
 		n += (size_t)r;
+	body = n < sizeof(line) ? n : sizeof(line) - 1;
 	if (n < sizeof(line)) {
 		r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 		if (r > 0)
@@ -55,6 +64,11 @@ static void log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 	}
 	if (n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
+	line[n] = '\0';
+	if (body > n)
+		body = n;
+	if (log_tap != NULL)
+		log_tap(log_tap_ud, level, line + body);
 	line[n++] = '\n';
 	/* One write() a line so concurrent writers never interleave inside it. */
 	while (write(log_sink, line, n) < 0 && errno == EINTR)

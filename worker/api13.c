@@ -245,7 +245,7 @@ static int r_init(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO, number, n, dup;
-	json_t *b = body(c, rq, &rc), *prompt_ev;
+	json_t *b = body(c, rq, &rc);
 	const char *cid, *prompt, *src;
 	char *clean = NULL, *last = NULL;
 	struct session *s;
@@ -286,12 +286,7 @@ static int r_init(struct worker *w, struct MHD_Connection *c,
 	store13_prompt_link(w->store, cid, id);
 	free(s->user_prompt);
 	s->user_prompt = strdup(clean);
-	prompt_ev = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:I}", "id",
-	    (json_int_t)id, "sessionDbId", (json_int_t)id, "content_session_id",
-	    cid, "prompt_number", number, "prompt_text", clean, "project",
-	    s->project ? s->project : "", "created_at_epoch",
-	    (json_int_t)wall_ms());
-	sse_broadcast(w->sse, "new_prompt", "prompt", prompt_ev);
+	sse_new_prompt(w, cid, id);
 	rc = http_reply(c, 200, json_pack("{s:I, s:i, s:b, s:b, s:s}",
 	    "sessionDbId", (json_int_t)id, "promptNumber", number, "skipped", 0,
 	    "contextInjected", 0, "status", "initialized"));

@@ -35,6 +35,28 @@ struct http_req {                /* per request */
 	struct search_call *search;     /* a suspended /api/search... */
 };
 
+/* The request state of a request whose raw path holds an encoded
+ * separator (%2F, %5C) or NUL: MHD decodes the path before routing, so
+ * "a%2F..%2Fb" would otherwise reach a route as "a/../b". Never written. */
+static const char encoded_sep = 1;
+#define ENCODED_SEP ((void *)&encoded_sep)
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the raw URI, before decoding. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	size_t n = strcspn(uri, "?"), i;
+
+	(void)cls;
+	(void)c;
+	for (i = 0; i + 2 < n; i++)
+		if (uri[i] == '%' &&
+		    ((uri[i + 1] == '2' && (uri[i + 2] | 0x20) == 'f') ||
+		    (uri[i + 1] == '5' && (uri[i + 2] | 0x20) == 'c') ||
+		    (uri[i + 1] == '0' && uri[i + 2] == '0')))
+			return ENCODED_SEP;
+	return NULL;
+}
+
 /* ---- origin and host checks -------------------------------------------- */
 
 static int listening_on_loopback(struct worker *w)
@@ -337,9 +359,7 @@ static int r_new_session(struct worker *w,
 		rc = http_reply_error(c, 500, "Store error");
 	else {
 		if (prompt != NULL && *prompt != '\0')
-			sse_broadcast(w->sse, "new_prompt", "prompt", json_pack(
-			    "{s:I, s:i, s:s}", "sessionDbId", (json_int_t)sid,
-			    "promptNumber", number, "prompt_text", prompt));
+			sse_new_prompt(w, cid, sid);
 		rc = http_reply(c, 200, json_pack("{s:I, s:i}", "sessionDbId",
 		    (json_int_t)sid, "promptNumber", number));
 	}
@@ -363,8 +383,8 @@ static int r_processing(struct worker *w,
 		return http_reply_error(c, 400, "isProcessing must be a boolean");
 	}
 	on = v ? json_is_true(v) : queue_total(w) > 0;
-	sse_broadcast(w->sse, "processing_status", "isProcessing",
-	    json_boolean(on));
+	sse_broadcast(w->sse, "processing_status", NULL, json_pack("{s:b, s:I}",
+	    "isProcessing", on, "queueDepth", (json_int_t)queue_total(w)));
 	json_decref(b);
 	return http_reply(c, 200, json_pack("{s:s, s:b}", "status", "ok",
 	    "isProcessing", on));
@@ -386,6 +406,10 @@ static int r_health(struct worker *w, struct MHD_Connection *c,
 static int r_viewer(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq, const char *id)
 {
+	int rc = ui13_viewer(w, c);
+
+	if (rc != -2)
+		return rc;
 	return reply_text(c, 200, "text/html; charset=utf-8",
 	    (char *)viewer_html(), MHD_RESPMEM_PERSISTENT);
 }
@@ -422,6 +446,9 @@ static const struct route {
 	{ "GET",    "/api/stats",               api_stats },
 	{ "GET",    "/api/processing-status",   api_processing_status },
 	{ "POST",   "/api/processing",          r_processing },
+	{ "GET",    "/api/logs",                api_logs },
+	{ "POST",   "/api/logs/clear",          api_logs_clear },
+	{ "GET",    "/api/onboarding/explainer", api_explainer },
 };
 
 /* Match url against pattern; the ":id" segment is copied to id. */
@@ -468,6 +495,8 @@ static int dispatch(struct worker *w, struct MHD_Connection *c,
 			return routes[i].fn(w, c, rq, id);
 	if (strcmp(method, "GET") == 0 && (tool = search_tool_of(url)) != NULL)
 		return search_route(w, c, tool, &rq->search);
+	if (strcmp(method, "GET") == 0 && (rc = ui13_static(w, c, url)) != -2)
+		return rc;
 	if (strcmp(method, "OPTIONS") == 0)
 		return reply_text(c, 204, "text/plain", (char *)"",
 		    MHD_RESPMEM_PERSISTENT);
@@ -483,10 +512,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	unsigned status;
 	char *nb;
 
-	if (rq == NULL) {
+	if (rq == NULL || rq == ENCODED_SEP) {
+		int bad = rq == ENCODED_SEP;
+
+		*con_cls = NULL;
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
+		if (bad)
+			return (enum MHD_Result)http_reply_error(c, 404,
+			    "Not found: encoded separator in the path");
 		/* Refused before any body is read. */
 		if ((status = refused(w, c)) == 403)
 			return (enum MHD_Result)http_reply_error(c, 403, "Forbidden origin");
@@ -534,7 +569,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct worker *w = cls;
 	struct http_req *rq = *con_cls;
 
-	if (rq != NULL) {
+	if (rq != NULL && rq != ENCODED_SEP) {
 		search_call_free(w, rq->search);
 		free(rq->body);
 		free(rq);
@@ -591,6 +626,7 @@ int http_start(struct worker *w, int listen_fd)
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
 	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, w,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_END);
 	return w->httpd != NULL ? 0 : -1;

@@ -200,6 +200,7 @@ static void serve(struct worker *w)
 			return;
 		mcp_process(w->mcp);     /* may resume search requests */
 		http_run(w);
+		sse_processing_changed(w);      /* work was queued */
 		for (i = 2; i < n; i++)
 			if (p[i].revents != 0 && owner[i] != NULL &&
 			    still_listed(w, owner[i]))
@@ -212,6 +213,7 @@ static void serve(struct worker *w)
 				store_tx_commit(w->store);
 		}
 		finish_sessions(w);
+		sse_processing_changed(w);      /* work was done */
 		if (now_ms() >= replay_at) {
 			api13_replay(w);
 			replay_at = now_ms() + 1000;
@@ -243,6 +245,9 @@ int main(int argc, char **argv)
 	}
 	log_init("mem-worker", STDERR_FILENO, getenv("CLAUDE_MEM_DEBUG") != NULL);
 	memset(&w, 0, sizeof(w));
+	if ((w.logs = logring_new(LOGRING_LINES)) == NULL)
+		fatalx("out of memory");
+	log_set_tap(logring_tap, w.logs);
 	w.started_ms = wall_ms();
 	w.settings = settings_load();
 	w.host = (char *)settings_get(w.settings, "CLAUDE_MEM_WORKER_HOST");
@@ -262,6 +267,8 @@ int main(int argc, char **argv)
 	if ((fd = http_listen(w.host, w.port, err, sizeof(err))) < 0) {
 		fprintf(stderr, "mem-worker: %s\n", err);
 		json_decref(w.settings);	/* w.host may point into it: not used after */
+		log_set_tap(NULL, NULL);
+		logring_free(w.logs);
 		return 1;
 	}
 	if ((w.store = store_open(path, err, sizeof(err))) == NULL)
@@ -273,6 +280,8 @@ int main(int argc, char **argv)
 		fatalx("out of memory");
 	if (mcp_ensure(w.mcp, err, sizeof(err)) < 0)
 		log_warnx("%s (search routes answer 503 until it works)", err);
+	if ((w.ui_dir = ui13_find_dir()) != NULL)
+		log_info("viewer: claude-mem 13's UI from %s", w.ui_dir);
 	if (http_start(&w, fd) < 0)
 		fatalx("cannot start the HTTP server");
 	log_info("listening on %s:%d, database %s, pid %d", w.host, w.port, path,
@@ -291,6 +300,9 @@ int main(int argc, char **argv)
 	mcp_free(w.mcp);
 	sse_free(w.sse);
 	json_decref(w.settings);
+	free(w.ui_dir);
+	log_set_tap(NULL, NULL);
+	logring_free(w.logs);
 	close(w.sigpipe[0]);
 	close(w.sigpipe[1]);
 	return 0;

@@ -2,7 +2,10 @@
  * sse.c: GET /stream, server-sent events. Each message is one
  * "data: {json}\n\n" whose "type" names the event (new_observation,
  * new_summary, new_prompt, session_started, session_completed, ...), as
- * the original's viewer expected. A client with nothing to read is
+ * the original's viewer expected. On connect a client gets "connected"
+ * (the seed-era hello), then claude-mem 13's "initial_load" (the project
+ * catalog) and "processing_status" (isProcessing, queueDepth), as 13's
+ * viewer reads them: fields at the top level. A client with nothing to read is
  * suspended (MHD_suspend_connection from its content reader) and resumed
  * by the next broadcast: no busy loop, no thread.
  */
@@ -109,6 +112,8 @@ static char *event_text(const char *type, const char *key, json_t *payload,
 		return NULL;
 	if (key != NULL && payload != NULL)
 		json_object_set(msg, key, payload);
+	else if (key == NULL && json_is_object(payload))
+		json_object_update(msg, payload);
 	body = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
 	if (body != NULL && asprintf(&out, "data: %s\n\n", body) < 0)
@@ -116,6 +121,59 @@ static char *event_text(const char *type, const char *key, json_t *payload,
 	free(body);
 	*len = out ? strlen(out) : 0;
 	return out;
+}
+
+static json_t *processing(struct worker *w)
+{
+	size_t depth = queue_total(w);
+
+	return json_pack("{s:b, s:I}", "isProcessing", depth > 0, "queueDepth",
+	    (json_int_t)depth);
+}
+
+/* 13's first events for a new client: the catalog, the queue state. */
+static void greet(struct worker *w, struct sse_client *c)
+{
+	json_t *catalog = w->mem13 ? store13_projects(w->store) :
+	    store_projects(w->store), *status = processing(w);
+	size_t len;
+	char *text;
+
+	if (catalog != NULL &&
+	    (text = event_text("initial_load", NULL, catalog, &len)) != NULL) {
+		append(c, text, len);
+		free(text);
+	}
+	if (status != NULL &&
+	    (text = event_text("processing_status", NULL, status, &len)) != NULL) {
+		append(c, text, len);
+		free(text);
+	}
+	json_decref(catalog);
+	json_decref(status);
+}
+
+void sse_processing_changed(struct worker *w)
+{
+	size_t depth = queue_total(w);
+
+	if (depth == w->depth_sent)
+		return;
+	w->depth_sent = depth;
+	if (sse_clients(w->sse) > 0)
+		sse_broadcast(w->sse, "processing_status", NULL, processing(w));
+}
+
+void sse_new_prompt(struct worker *w, const char *claude_id,
+    int64_t session_id)
+{
+	json_t *row = NULL;
+
+	if (sse_clients(w->sse) == 0 ||
+	    store_prompt_latest(w->store, claude_id, &row) != 1)
+		return;
+	json_object_set_new(row, "sessionDbId", json_integer(session_id));
+	sse_broadcast(w->sse, "new_prompt", "prompt", row);
 }
 
 int sse_open(struct worker *w, struct MHD_Connection *conn)
@@ -149,6 +207,7 @@ int sse_open(struct worker *w, struct MHD_Connection *conn)
 	if (hello != NULL)
 		append(c, hello, len);
 	free(hello);
+	greet(w, c);
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
 	http_add_cors(conn, r);

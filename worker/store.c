@@ -18,6 +18,7 @@ enum stmt_id {
 	S_LIST_OBS, S_LIST_SUM, S_LIST_PROMPTS,
 	S_ONE_OBS, S_ONE_SUM, S_ONE_PROMPT, S_ONE_SESSION,
 	S_COUNT_OBS, S_COUNT_SESS, S_COUNT_SUM, S_COUNT_PROMPTS,
+	S_PROMPT_LATEST, S_PROJECTS,
 	S_MAX
 };
 
@@ -86,6 +87,14 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_COUNT_SESS] = "SELECT COUNT(*) FROM sdk_sessions",
 	[S_COUNT_SUM] = "SELECT COUNT(*) FROM session_summaries",
 	[S_COUNT_PROMPTS] = "SELECT COUNT(*) FROM user_prompts",
+	[S_PROMPT_LATEST] =
+	    "SELECT up.*, s.project, s.sdk_session_id FROM user_prompts up "
+	    "LEFT JOIN sdk_sessions s ON up.claude_session_id = "
+	    "s.claude_session_id WHERE up.claude_session_id = ?1 "
+	    "ORDER BY up.id DESC LIMIT 1",
+	[S_PROJECTS] =
+	    "SELECT project FROM sdk_sessions WHERE project <> '' UNION "
+	    "SELECT project FROM observations WHERE project <> '' ORDER BY 1",
 };
 
 struct store {
@@ -551,4 +560,45 @@ json_t *store_stats(struct store *s)
 	    "sessions", count(s, S_COUNT_SESS),
 	    "summaries", count(s, S_COUNT_SUM),
 	    "prompts", count(s, S_COUNT_PROMPTS));
+}
+
+int store_prompt_latest(struct store *s, const char *claude_id, json_t **out)
+{
+	sqlite3_stmt *st = stmt(s, S_PROMPT_LATEST);
+	int rc;
+
+	*out = NULL;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, claude_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = row_json(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *out != NULL ? 1 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+json_t *store_projects(struct store *s)
+{
+	sqlite3_stmt *st = stmt(s, S_PROJECTS);
+	json_t *projects = json_array();
+	const char *p;
+	int rc;
+
+	if (st == NULL || projects == NULL) {
+		json_decref(projects);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((p = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			json_array_append_new(projects, json_string(p));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(projects);
+		return NULL;
+	}
+	return json_pack("{s:O, s:[s], s:{s:o}}", "projects", projects,
+	    "sources", "claude", "projectsBySource", "claude", projects);
 }

@@ -78,6 +78,11 @@ int store_get_one(struct store *, enum store_list, int64_t id, json_t **out);
 /* For /api/session/:id: the sdk_sessions row. */
 int store_get_session_json(struct store *, int64_t id, json_t **out);
 json_t *store_stats(struct store *);
+/* The project catalog of a seed-era store, as 13's /api/projects shapes
+ * it: {"projects","sources":["claude"],"projectsBySource":{"claude":..}}. */
+json_t *store_projects(struct store *);
+/* The session's latest user_prompts row (with project): 1, 0 none, -1. */
+int store_prompt_latest(struct store *, const char *claude_id, json_t **out);
 
 /* For store13.c: the connection, and every row of a statement as JSON. */
 sqlite3 *store_db(struct store *);
@@ -219,9 +224,15 @@ void mcp_free(struct mcp *);
 struct sse;
 struct sse *sse_new(void);
 int sse_open(struct worker *, struct MHD_Connection *);    /* MHD_Result */
-/* Send {"type":type, key: payload} to every client (payload stolen). */
+/* Send {"type":type, key: payload} to every client (payload stolen);
+ * with key NULL the fields of the object payload go to the top level. */
 void sse_broadcast(struct sse *, const char *type, const char *key,
     json_t *payload);
+/* Once a loop turn: processing_status {isProcessing, queueDepth} when the
+ * queue depth changed since the last one. */
+void sse_processing_changed(struct worker *);
+/* new_prompt with the session's latest prompt row (and sessionDbId). */
+void sse_new_prompt(struct worker *, const char *claude_id, int64_t session_id);
 size_t sse_clients(const struct sse *);
 /* End every stream (shutdown): their readers return end-of-stream. */
 void sse_close_all(struct sse *);
@@ -229,6 +240,39 @@ void sse_free(struct sse *);
 
 /* ---- viewer.c: GET / ---------------------------------------------------- */
 const char *viewer_html(void);
+
+/* ---- ui13.c: claude-mem 13's viewer page and files, its console ------- */
+/* The plugin's ui directory, resolved (CLAUDE_MEM_UI_DIR, else the
+ * installed plugin); NULL when none holds viewer.html. malloc'd. */
+char *ui13_find_dir(void);
+/* Serve viewer.html / the file of url from the ui directory: MHD_YES or
+ * MHD_NO, -2 when there is none (no directory, no such file, outside). */
+int ui13_viewer(struct worker *, struct MHD_Connection *);
+int ui13_static(struct worker *, struct MHD_Connection *, const char *url);
+int api_logs(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_logs_clear(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+int api_explainer(struct worker *, struct MHD_Connection *,
+    struct http_req *, const char *id);
+
+/* ---- logring.c: the last log lines, for GET /api/logs ------------------ */
+#define LOGRING_LINES 2000
+struct logring;
+struct logring *logring_new(size_t max_lines);
+void logring_free(struct logring *);
+void logring_add(struct logring *, const char *line);      /* copied */
+/* The last n lines joined by newlines (malloc'd); *returned: how many. */
+char *logring_tail(const struct logring *, size_t n, size_t *returned);
+size_t logring_count(const struct logring *);
+void logring_clear(struct logring *);
+/* A log line as claude-mem 13 writes it: "[Y-M-D h:m:s.ms] [LEVEL] [COMP  ]
+ * msg"; level is log.c's ("info", "warn", ...). -1 on a format error. */
+struct tm;
+int logring_format(char *buf, size_t len, const struct tm *tm, int ms,
+    const char *level, const char *msg);
+/* log.h's tap: format with the current time and add to the ring ud. */
+void logring_tap(void *ud, const char *level, const char *msg);
 
 /* ---- http.c: the MHD daemon and the routes ----------------------------- */
 int http_start(struct worker *, int listen_fd);
@@ -346,6 +390,9 @@ struct worker {
 	int port;
 	const char *agent_cmd;   /* CLAUDE_MEM_AGENT_CMD or NULL */
 	json_t *settings;        /* settings.json as read at start */
+	struct logring *logs;    /* recent log lines (/api/logs) */
+	char *ui_dir;            /* claude-mem 13's ui directory, or NULL */
+	size_t depth_sent;       /* queue depth of the last processing_status */
 	int mem13;               /* the claude-mem 13 schema layer is in place */
 	int64_t started_ms;      /* wall clock */
 	int sigpipe[2];          /* self-pipe: signal handler -> loop */
