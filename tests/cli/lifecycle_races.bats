@@ -30,7 +30,9 @@ src_apps() {
 		health)	extra="health: {tcp: \"127.0.0.1:$DEAD\", interval: 200, timeout: 500, retries: 1}" ;;
 		watch)	extra="watch: [\"$WDIR\"]
     watch_delay: 100" ;;
-		cron)	extra="cron_restart: \"* * * * *\"" ;;
+		# every 10 s (seconds first): the race, without waiting up to a
+		# minute for the next minute's restart
+		cron)	extra="cron_restart: \"*/10 * * * * *\"" ;;
 		ready)	extra="wait_ready: true
     listen_timeout: 500
     restart_delay: 20000" ;;
@@ -63,7 +65,12 @@ app_gone() {
 }
 
 # re-read at each poll
-has_watch_status() { [ -n "$(app_field "$1" watch_status 2>/dev/null || true)" ]; }
+# describe has watch_status (null when all is well) once the watches are set
+watching() {
+	csup describe "$1" --json 2>/dev/null |
+		python3 -c 'import json,sys; sys.exit("watch_status" not in json.load(sys.stdin))'
+}
+all_watching() { watching "$1"1 && watching "$1"2 && watching "$1"3; }
 spawns() { grep -c " $1: spawn: " "$CSUP_HOME/csup.log" || true; }
 
 listed() { [ "$(status_field "len([a for a in j if a['name']=='$1'])")" -eq 1 ]; }
@@ -91,9 +98,7 @@ race() {
 	p1=$(main_pid "$SRC"1)
 	p2=$(main_pid "$SRC"2)
 	if [ "$SRC" = watch ]; then
-		wait_until 10 has_watch_status "$SRC"3 ||
-			wait_until 10 app_state_is "$SRC"3 online
-		sleep 0.3	# the watches are set once online
+		wait_until 20 all_watching "$SRC"
 		touch "$WDIR/change"
 	fi
 	wait_until 75 all_begun "$SRC"

@@ -69,7 +69,7 @@ grows_on_stop() {
 	    script: $PY
 	    args: ["-c", "import signal, sys, time\ndef grow(*a):\n    global b\n    b = b'x' * (60 << 20)\nsignal.signal(signal.SIGINT, grow)\nopen(sys.argv[1], 'w').close()\nwhile True: time.sleep(1)", "$WORK/$1-mem.ready", "${MARK}m"]
 	    max_memory_restart: 40M
-	    kill_timeout: 8000
+	    kill_timeout: 4000
 	  - name: $1-leak
 	    script: /bin/sh
 	    args: ["-c", "trap 'for i in 1 2 3 4 5; do sleep ${SLEEPN}9 & done' INT; touch $WORK/$1-leak.ready; while :; do sleep 0.2; done; : ${MARK}l"]
@@ -92,7 +92,7 @@ grows_on_stop() {
 			timed kill
 		fi
 		[ "$status" -eq 0 ]
-		within 10000
+		within 6000	# the longer kill_timeout, 4000, + 2 s
 		if [ "$cmd" = stop ]; then
 			app_state_is stop-mem stopped
 			app_state_is stop-leak stopped
