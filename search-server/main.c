@@ -1,7 +1,8 @@
 /*
  * mem-search: the claude-mem search server, an MCP server over stdio (the
  * default) or Streamable HTTP (--http HOST:PORT). Reads the worker's
- * store read-only; ranks in-process (no child process, ever).
+ * store read-only; ranks in-process. The only child it ever starts is
+ * ctags, for 13's code tools, bounded in time and reaped (smart_ctags.c).
  *
  * main() is the setup checklist: arguments, paths, signals, the store
  * (opened now if it exists, else on the first call), the transport; then

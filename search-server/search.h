@@ -7,6 +7,8 @@
  * httpd.c   Streamable HTTP: POST /mcp (libmicrohttpd)
  * tools.c   the 14 seed-era tools: what each one asks and how its answer reads
  * tools13.c claude-mem 13's tools the seed-era set lacks (its schemas)
+ * smart*.c  13's code tools (smart_search/outline/unfold) over ctags;
+ *           smart.h is their own map
  * args.c    the parameter table: JSON Schema out, arguments in
  * query.c   SQL: filters, ranked candidates, rows (the only file with SQL
  *           on the claude-mem tables)
@@ -281,6 +283,9 @@ json_t	*tools_list(void);
 /* tools13.c: append 13's extra tools; call one (-1: not one of them). */
 int	 tools13_list(json_t *list);
 int	 tools13_call(struct search_ctx *, const char *name, json_t *args,
+	    json_t **result);
+/* smart*.c: 13's code tools over universal-ctags (-1: not one of them). */
+int	 smart_call(struct search_ctx *, const char *name, json_t *args,
 	    json_t **result);
 /*
  * Run a tool. Returns -1 when no tool has that name; otherwise 0 and

@@ -1,8 +1,9 @@
 /*
  * tools13.c: the tools of claude-mem 13's MCP server that the seed-era set
  * lacks, with 13's names, input schemas (as 13.25.3 lists them) and result
- * shapes: important_workflow, get_observations, get_tool_uses and
- * session_start_context. search and timeline are the seed-era tools, which
+ * shapes: important_workflow, get_observations, get_tool_uses,
+ * session_start_context, and the code tools smart_search, smart_outline and
+ * smart_unfold (smart.c). search and timeline are the seed-era tools, which
  * take 13's arguments too. The SQL here reads only 13's own tables and the
  * rows by id (query.c holds the search SQL).
  */
@@ -144,11 +145,12 @@ static json_t *defs(void)
 	return json_loads(tools13_json, 0, NULL);
 }
 
-/* The tools served here (13's smart_* and corpus tools are not). */
+/* The tools served here (13's corpus tools are not). */
 static int served(const char *name)
 {
 	static const char *const names[] = { "important_workflow",
-	    "get_observations", "get_tool_uses", "session_start_context" };
+	    "get_observations", "get_tool_uses", "session_start_context",
+	    "smart_search", "smart_unfold", "smart_outline" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -417,6 +419,8 @@ int tools13_call(struct search_ctx *sc, const char *name, json_t *args,
 	}
 	if (!served(name))
 		return -1;
+	if (smart_call(sc, name, args, result) == 0)
+		return 0;	/* the code tools read files, not the store */
 	if (search_open(sc, err, sizeof(err)) < 0) {
 		char msg[600];
 
