@@ -17,12 +17,13 @@
 #include "log.h"
 #include "reload.h"
 #include "store.h"
+#include "waiter.h"
 
 #define DESCRIBE_EVENTS	20
 
-typedef void handler(struct daemon *, struct conn *, json_t *);
+typedef void handler(struct daemon *, struct ctl_conn *, json_t *);
 
-static void reply_error(struct conn *c, const char *fmt, const char *arg)
+static void reply_error(struct ctl_conn *c, const char *fmt, const char *arg)
 {
 	char msg[512];
 
@@ -190,7 +191,7 @@ static int parse_app(json_t *j, struct app_config *cfg, struct waiter *w)
 	return 0;
 }
 
-static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev,
+static void act(struct daemon *d, struct ctl_conn *c, json_t *req, enum app_event ev,
     const char *op);
 static char **match(struct daemon *d, const char *target);
 
@@ -225,7 +226,7 @@ static void names_add(char ***v, size_t *n, const char *name)
 	grown[*n] = NULL;
 }
 
-static void c_start(struct daemon *d, struct conn *c, json_t *req)
+static void c_start(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *source = json_string_value(json_object_get(req, "source"));
 	json_t *env = json_object_get(req, "env"), *j;
@@ -293,7 +294,7 @@ static void add_unknown(struct daemon *d, struct waiter *w, json_t *req, const c
 	json_decref(unknown);
 }
 
-static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev,
+static void act(struct daemon *d, struct ctl_conn *c, json_t *req, enum app_event ev,
     const char *op)
 {
 	json_t *env = json_object_get(req, "env");
@@ -328,17 +329,17 @@ static void act(struct daemon *d, struct conn *c, json_t *req, enum app_event ev
 	waiter_arm(w);
 }
 
-static void c_stop(struct daemon *d, struct conn *c, json_t *req)
+static void c_stop(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	act(d, c, req, AE_STOP, "stop");
 }
 
-static void c_restart(struct daemon *d, struct conn *c, json_t *req)
+static void c_restart(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	act(d, c, req, AE_RESTART, "start");
 }
 
-static void c_delete(struct daemon *d, struct conn *c, json_t *req)
+static void c_delete(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	act(d, c, req, AE_STOP, "delete");
 }
@@ -386,7 +387,7 @@ static bool reload_one(struct daemon *d, struct waiter *w, struct app_config *cf
 }
 
 /* `reload TARGET...`: a new generation for each, without a gap (reload.c). */
-static void reload_targets(struct daemon *d, struct conn *c, json_t *req)
+static void reload_targets(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	json_t *env = json_object_get(req, "env");
 	char **names, msg[512];
@@ -410,7 +411,7 @@ static void reload_targets(struct daemon *d, struct conn *c, json_t *req)
 	waiter_arm(w);
 }
 
-static void c_reload(struct daemon *d, struct conn *c, json_t *req)
+static void c_reload(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *source = json_string_value(json_object_get(req, "source"));
 	json_t *apps = json_object_get(req, "apps"), *j;
@@ -473,7 +474,7 @@ static int resurrect_one(void *arg, const struct store_app_row *row)
 	return 0;
 }
 
-static void c_resurrect(struct daemon *d, struct conn *c, json_t *req)
+static void c_resurrect(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	struct resurrect_arg r = { d, waiter_new(d, c) };
 
@@ -482,12 +483,12 @@ static void c_resurrect(struct daemon *d, struct conn *c, json_t *req)
 	waiter_arm(r.w);
 }
 
-static void c_status(struct daemon *d, struct conn *c, json_t *req)
+static void c_status(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "apps", cmd_status_array(d)));
 }
 
-static void c_describe(struct daemon *d, struct conn *c, json_t *req)
+static void c_describe(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	json_t *name = json_object_get(req, "name"), *arr;
 	char **names, msg[512];
@@ -513,7 +514,7 @@ static void c_describe(struct daemon *d, struct conn *c, json_t *req)
 	    "apps", arr));
 }
 
-static void c_logs(struct daemon *d, struct conn *c, json_t *req)
+static void c_logs(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	json_t *name = json_object_get(req, "name"), *files;
 	char out[PATH_MAX], err[PATH_MAX], msg[512], **names;
@@ -543,7 +544,7 @@ static void c_logs(struct daemon *d, struct conn *c, json_t *req)
  * samples [name] since: the stored samples newer than since (ms), by app;
  * what `csup monit` draws its sparklines from.
  */
-static void c_samples(struct daemon *d, struct conn *c, json_t *req)
+static void c_samples(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *name = json_string_value(json_object_get(req, "name"));
 	json_int_t since = json_integer_value(json_object_get(req, "since"));
@@ -562,13 +563,13 @@ static void c_samples(struct daemon *d, struct conn *c, json_t *req)
 	ctl_reply(c, json_pack("{s:b,s:o}", "ok", 1, "samples", by_app));
 }
 
-static void c_ping(struct daemon *d, struct conn *c, json_t *req)
+static void c_ping(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	ctl_reply(c, json_pack("{s:b,s:i,s:s,s:s}", "ok", 1, "pid", (int)getpid(),
 	    "version", CSUP_VERSION, "home", d->paths.home));
 }
 
-static void c_kill(struct daemon *d, struct conn *c, json_t *req)
+static void c_kill(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	ctl_mark_kill(c);
 	daemon_shutdown(d);
@@ -585,7 +586,7 @@ static const struct {
 	{ "samples", c_samples },
 };
 
-void cmd_dispatch(struct daemon *d, struct conn *c, json_t *req)
+void cmd_dispatch(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *name = json_string_value(json_object_get(req, "cmd"));
 

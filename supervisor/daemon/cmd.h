@@ -13,11 +13,11 @@
 struct daemon;
 struct app;
 struct app_config;
-struct conn;
+struct ctl_conn;
 struct waiter;
 
 /* cmd.c: the daemon's side of every command. */
-void	 cmd_dispatch(struct daemon *d, struct conn *c, json_t *req);
+void	 cmd_dispatch(struct daemon *d, struct ctl_conn *c, json_t *req);
 json_t	*cmd_app_json(struct app *a, bool full);
 json_t	*cmd_status_array(struct daemon *d);
 /* Start one app (takes cfg and env) as `start FILE` does; w may be NULL. */
@@ -40,7 +40,7 @@ char	**cmd_targets(struct daemon *d, json_t *req, char *err, size_t len);
 struct app *cmd_app_by_id(struct daemon *d, const char *s);
 /* The apps of FILE targets the daemon does not know: failed result items. */
 json_t	*cmd_unknown(struct daemon *d, json_t *req);
-bool	 cmd_pm2_dispatch(struct daemon *d, struct conn *c, json_t *req,
+bool	 cmd_pm2_dispatch(struct daemon *d, struct ctl_conn *c, json_t *req,
 	    const char *name);
 
 #endif

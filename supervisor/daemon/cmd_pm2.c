@@ -20,10 +20,11 @@
 #include "log.h"
 #include "store.h"
 #include "units.h"
+#include "waiter.h"
 
 #define ENV_MAX	(1u << 20)
 
-static void reply_error(struct conn *c, const char *fmt, const char *arg)
+static void reply_error(struct ctl_conn *c, const char *fmt, const char *arg)
 {
 	char msg[512];
 
@@ -194,7 +195,7 @@ json_t *cmd_unknown(struct daemon *d, json_t *req)
 }
 
 /* The apps a request names, or NULL after replying with the error. */
-static char **targets_or_reply(struct daemon *d, struct conn *c, json_t *req)
+static char **targets_or_reply(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	char err[512];
 	char **names = cmd_targets(d, req, err, sizeof(err));
@@ -204,7 +205,7 @@ static char **targets_or_reply(struct daemon *d, struct conn *c, json_t *req)
 	return names;
 }
 
-static void c_save(struct daemon *d, struct conn *c, json_t *req)
+static void c_save(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	if (store_save_wanted(d->store) == -1) {
 		reply_error(c, "%s", "cannot write the resurrect list (see csup.log)");
@@ -213,7 +214,7 @@ static void c_save(struct daemon *d, struct conn *c, json_t *req)
 	ctl_reply(c, json_pack("{s:b}", "ok", 1));
 }
 
-static void c_reset(struct daemon *d, struct conn *c, json_t *req)
+static void c_reset(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	char **names = targets_or_reply(d, c, req);
 	json_t *done = json_array();
@@ -239,7 +240,7 @@ static void c_reset(struct daemon *d, struct conn *c, json_t *req)
 	    cmd_unknown(d, req)));
 }
 
-static void c_signal(struct daemon *d, struct conn *c, json_t *req)
+static void c_signal(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *sname = json_string_value(json_object_get(req, "signal"));
 	int sig = sname ? units_signal_parse(sname) : -1;
@@ -351,7 +352,7 @@ static json_t *planned_environ(struct app *a)
 	return arr;
 }
 
-static void c_env(struct daemon *d, struct conn *c, json_t *req)
+static void c_env(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	char **names = targets_or_reply(d, c, req);
 	json_t *env = NULL;
@@ -374,7 +375,7 @@ out:
 	csup_env_free(names);
 }
 
-static void c_select(struct daemon *d, struct conn *c, json_t *req)
+static void c_select(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	bool full = json_is_true(json_object_get(req, "full"));
 	char **names = targets_or_reply(d, c, req);
@@ -465,7 +466,7 @@ static int scale_add(struct daemon *d, struct waiter *w, struct app *tpl, int id
 	return 0;
 }
 
-static void c_scale(struct daemon *d, struct conn *c, json_t *req)
+static void c_scale(struct daemon *d, struct ctl_conn *c, json_t *req)
 {
 	const char *group = json_string_value(json_object_get(req, "name"));
 	json_int_t want = json_integer_value(json_object_get(req, "count"));
@@ -540,13 +541,13 @@ static void c_scale(struct daemon *d, struct conn *c, json_t *req)
 
 static const struct {
 	const char	*name;
-	void		(*fn)(struct daemon *, struct conn *, json_t *);
+	void		(*fn)(struct daemon *, struct ctl_conn *, json_t *);
 } pm2_cmds[] = {
 	{ "save", c_save }, { "reset", c_reset }, { "signal", c_signal },
 	{ "env", c_env }, { "select", c_select }, { "scale", c_scale },
 };
 
-bool cmd_pm2_dispatch(struct daemon *d, struct conn *c, json_t *req, const char *name)
+bool cmd_pm2_dispatch(struct daemon *d, struct ctl_conn *c, json_t *req, const char *name)
 {
 	for (size_t i = 0; i < sizeof(pm2_cmds) / sizeof(pm2_cmds[0]); i++)
 		if (strcmp(pm2_cmds[i].name, name) == 0) {

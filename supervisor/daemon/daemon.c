@@ -28,6 +28,7 @@
 #include "reload.h"
 #include "store.h"
 #include "units.h"
+#include "waiter.h"
 
 #define LOCK_WAIT_MS		10000
 #define LOGGER_GRACE_S		2.0	/* a drain after the apps are gone */
@@ -234,6 +235,16 @@ static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
 	}
 }
 
+/* Every `csup kill` client hears that this daemon is about to exit. */
+static void kill_replies(struct daemon *d)
+{
+	json_t *r = json_pack("{s:b,s:i}", "ok", 1, "pid", (int)getpid());
+
+	if (r != NULL)
+		ctl_kill_replies(&d->ctl, r);
+	json_decref(r);
+}
+
 static void finish(struct daemon *d)
 {
 	if (d->exiting)
@@ -243,14 +254,9 @@ static void finish(struct daemon *d)
 	if (store_set_clean(d->store, true) == -1)
 		log_warnx("cannot record the clean shutdown");
 	/* Gone from the file system before anyone hears we are done. */
-	if (d->listen_fd >= 0) {
-		ev_io_stop(d->loop, &d->listen_io);
-		close(d->listen_fd);
-		d->listen_fd = -1;
-		unlink(d->paths.sock);
-	}
+	ctl_unlisten(&d->ctl);
 	log_info("daemon %d exits", (int)getpid());
-	ctl_kill_replies(d);
+	kill_replies(d);
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -504,6 +510,20 @@ static void settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	shutdown_settle(d);
 }
 
+/* The control socket's callbacks: requests go to the commands (cmd.c). */
+static void ctl_frame_cb(void *ctx, struct ctl_conn *c, json_t *msg)
+{
+	cmd_dispatch(ctx, c, msg);
+}
+
+/* A client that goes away leaves its waiter to finish answering nobody. */
+static void ctl_close_cb(void *ctx, struct ctl_conn *c)
+{
+	waiter_drop_conn(ctl_pending(c));
+}
+
+static const struct ctl_ops ctl_ops = { ctl_frame_cb, ctl_close_cb };
+
 static void setup_loop(struct daemon *d)
 {
 	const char *ms = getenv("CSUP_SAMPLE_MS");
@@ -541,7 +561,8 @@ static void teardown(struct daemon *d)
 
 	monitor_stop(d);
 	orphan_timer_stop(d);
-	ctl_close_all(d);
+	ctl_close(&d->ctl);
+	waiters_free(d);
 	reload_free(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
@@ -576,12 +597,12 @@ int daemon_main(int argc, char **argv)
 /* run: `csup run` (run.c), always in the foreground; NULL: a plain daemon. */
 int daemon_serve(bool fg, struct run *run)
 {
-	struct daemon d = { .lock_fd = -1, .listen_fd = -1, .run = run };
+	struct daemon d = { .lock_fd = -1, .run = run };
 	char note[PATH_MAX + 512];
 	ssize_t n;
 
 	TAILQ_INIT(&d.apps);
-	TAILQ_INIT(&d.conns);
+	ctl_init(&d.ctl);
 	TAILQ_INIT(&d.waiters);
 	clean_slate();
 	if (prepare(&d, fg || run) == 0)	/* another daemon serves this home */
@@ -608,7 +629,7 @@ int daemon_serve(bool fg, struct run *run)
 		log_warnx("recovery from the store failed");
 	(void)orphan_scan(&d);
 	daemon_mark(&d);	/* adopted generations are sampled too */
-	if (ctl_listen(&d) == -1)
+	if (ctl_open(&d.ctl, d.loop, d.paths.sock, &ctl_ops, &d) == -1)
 		fatal("listen on %s", d.paths.sock);
 	monitor_start(&d);
 	orphan_timer_start(&d);

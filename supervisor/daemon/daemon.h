@@ -16,15 +16,14 @@
 #include "alert.h"
 #include "app.h"
 #include "cgroup.h"
+#include "ctl.h"
 #include "http.h"
 #include "metrics.h"
 #include "paths.h"
 #include "reslimits.h"
 
-struct conn;
 struct waiter;
 struct run;
-TAILQ_HEAD(conn_head, conn);
 TAILQ_HEAD(waiter_head, waiter);
 
 struct logger_pid {
@@ -39,11 +38,9 @@ struct daemon {
 	struct paths		 paths;
 	struct store		*store;
 	struct app_list_head	 apps;
-	struct conn_head	 conns;
 	struct waiter_head	 waiters;
 	int			 lock_fd;
-	int			 listen_fd;
-	ev_io			 listen_io;
+	struct ctl		 ctl;		/* the control socket */
 	ev_signal		 sigterm, sigint;
 	ev_child		 reaper;
 	ev_timer		 sample_timer;

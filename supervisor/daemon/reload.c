@@ -28,13 +28,13 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ctl.h"
 #include "daemon.h"
 #include "env.h"
 #include "log.h"
 #include "reload.h"
 #include "store.h"
 #include "units.h"
+#include "waiter.h"
 
 enum step {
 	S_PENDING,	/* not begun */
