@@ -1,6 +1,6 @@
 # tests/lib/lifecycle.bash: helpers of the lifecycle race tests
-# (lifecycle_kill_loop.bats, lifecycle_races.bats): a client's stop, delete
-# or kill against the automatic restarts.
+# (lifecycle_kill_loop.bats, lifecycle_stop_loop.bats, lifecycle_races.bats):
+# a client's stop, delete or kill against the automatic restarts.
 
 # shellcheck source=helpers.bash
 . "${BASH_SOURCE[0]%/*}/helpers.bash"
@@ -65,4 +65,47 @@ stays_stopped() {
 # pid_gone PID: no such live process (an empty PID: none was running).
 pid_gone() {
 	[ -z "$1" ] || ! alive "$1"
+}
+
+# The memory-restart race of lifecycle_kill_loop.bats and lifecycle_stop_loop.bats.
+
+# The 60 MB child that passes max_memory_restart: 40M on every sample. It
+# ignores SIGINT, so each stop lasts kill_timeout, and says when it holds
+# the memory (the file $WORK/held).
+fat_app() {
+	cat >"$WORK/$1.yaml" <<-EOF
+	apps:
+	  - name: $1
+	    script: /bin/sh
+	    args: ["-c", "trap '' INT; $PY -c 'import sys, time; b = b\"x\" * (60 << 20); open(sys.argv[1], \"w\").close(); time.sleep(1e6)' $WORK/held $MARK; sleep $SLEEPN"]
+	    max_memory_restart: 40M
+	    kill_timeout: $KT
+	EOF
+}
+
+memory_seen() {
+	[ -e "$WORK/held" ] ||
+		[ "$(grep -c " fat: memory: " "$CSUP_HOME/csup.log")" -gt "$MEM0" ]
+}
+
+# Odd rounds: the moment the child holds its memory or the first sample saw
+# it pass the limit. Even rounds: about a second after the start.
+pause_before_client() {
+	local ms
+	if [ $(( $1 % 2 )) -eq 1 ]; then
+		wait_until 30 memory_seen
+	else
+		ms=$(( 700 + $1 * 97 % 600 ))
+		sleep "$(( ms / 1000 )).$(printf %03d $(( ms % 1000 )))"
+	fi
+}
+
+# fat_round_start: one round of the race begins: the app fat (fat_app fat)
+# is started afresh; $pid is its main pid, $MEM0 its memory lines so far.
+fat_round_start() {
+	rm -f "$WORK/held"
+	MEM0=$(cat "$CSUP_HOME/csup.log" 2>/dev/null | grep -c " fat: memory: " || true)
+	run csup start "$WORK/fat.yaml"
+	[ "$status" -eq 0 ] || { echo "csup start fat: status $status: $output" >&2; return 1; }
+	pid=$(main_pid fat)
 }
