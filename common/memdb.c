@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <nettle/sha2.h>
+
 static void seterr(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -599,8 +601,7 @@ static const char sql_13_obs[] =
 	"CREATE INDEX idx_observations_sdk_session ON observations(sdk_session_id);\n"
 	"CREATE INDEX idx_observations_project ON observations(project);\n"
 	"CREATE INDEX idx_observations_type ON observations(type);\n"
-	"CREATE INDEX idx_observations_created ON observations(created_at_epoch DESC);\n"
-	"CREATE INDEX idx_observations_content_hash ON observations(sdk_session_id, content_hash);\n";
+	"CREATE INDEX idx_observations_created ON observations(created_at_epoch DESC);\n";
 
 static const char sql_13_rest[] =
 	"UPDATE user_prompts SET session_db_id = (SELECT s.id FROM sdk_sessions s\n"
@@ -626,7 +627,85 @@ static const char sql_13_rest[] =
 	"  UNIQUE(content_session_id, tool_use_id)\n"
 	");\n"
 	"CREATE INDEX IF NOT EXISTS idx_tool_uses_session ON tool_uses(content_session_id);\n"
-	"CREATE INDEX IF NOT EXISTS idx_tool_uses_created ON tool_uses(created_at_epoch DESC);\n";
+	"CREATE INDEX IF NOT EXISTS idx_tool_uses_created ON tool_uses(created_at_epoch DESC);\n"
+	/* 13's queue, as its migrations 16..35 leave it: done rows are
+	 * deleted, so only 'pending' and 'processing' exist. */
+	"CREATE TABLE IF NOT EXISTS pending_messages (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  session_db_id INTEGER NOT NULL,\n"
+	"  content_session_id TEXT NOT NULL,\n"
+	"  message_type TEXT NOT NULL CHECK(message_type IN ('observation', 'summarize')),\n"
+	"  tool_name TEXT,\n"
+	"  tool_input TEXT,\n"
+	"  tool_response TEXT,\n"
+	"  cwd TEXT,\n"
+	"  last_user_message TEXT,\n"
+	"  last_assistant_message TEXT,\n"
+	"  prompt_number INTEGER,\n"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK(status IN ('pending', 'processing')),\n"
+	"  created_at_epoch INTEGER NOT NULL,\n"
+	"  agent_type TEXT,\n"
+	"  agent_id TEXT,\n"
+	"  tool_use_id TEXT,\n"
+	"  FOREIGN KEY (session_db_id) REFERENCES sdk_sessions(id) ON DELETE CASCADE\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS idx_pending_messages_session ON pending_messages(session_db_id);\n"
+	"CREATE INDEX IF NOT EXISTS idx_pending_messages_status ON pending_messages(status);\n"
+	"CREATE INDEX IF NOT EXISTS idx_pending_messages_claude_session ON pending_messages(content_session_id);\n"
+	"CREATE UNIQUE INDEX IF NOT EXISTS ux_pending_session_tool\n"
+	"  ON pending_messages(session_db_id, tool_use_id) WHERE tool_use_id IS NOT NULL;\n";
+
+/*
+ * content_hash for the rows already there, then 13's UNIQUE index. 13
+ * deletes the later duplicates (its migration 29); here they are kept and
+ * keep a NULL hash, which the UNIQUE index admits: no user data is lost.
+ */
+static const char sql_13_hash[] =
+	"UPDATE observations SET content_hash = memdb_content_hash(sdk_session_id,\n"
+	"  title, narrative) WHERE content_hash IS NULL;\n"
+	"UPDATE observations SET content_hash = NULL WHERE id IN (\n"
+	"  SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY\n"
+	"    sdk_session_id, content_hash ORDER BY id) AS r FROM observations\n"
+	"    WHERE content_hash IS NOT NULL) WHERE r > 1);\n"
+	"DROP INDEX IF EXISTS idx_observations_content_hash;\n"
+	"CREATE UNIQUE INDEX ux_observations_session_hash\n"
+	"  ON observations(memory_session_id, content_hash);\n";
+
+void memdb_content_hash(const char *memsid, const char *title,
+    const char *narrative, char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *part[3] = { memsid, title, narrative };
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	size_t i;
+
+	sha256_init(&ctx);
+	for (i = 0; i < 3; i++) {
+		if (i > 0)
+			sha256_update(&ctx, 1, (const uint8_t *)"");
+		if (part[i] != NULL)
+			sha256_update(&ctx, strlen(part[i]),
+			    (const uint8_t *)part[i]);
+	}
+	sha256_digest(&ctx, sizeof(d), d);
+	for (i = 0; i < 8; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[16] = '\0';
+}
+
+static void sql_content_hash(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	char h[17];
+
+	(void)argc;
+	memdb_content_hash((const char *)sqlite3_value_text(v[0]),
+	    (const char *)sqlite3_value_text(v[1]),
+	    (const char *)sqlite3_value_text(v[2]), h);
+	sqlite3_result_text(cx, h, 16, SQLITE_TRANSIENT);
+}
 
 static const struct {
 	const char *table, *column, *decl;
@@ -661,17 +740,40 @@ static int apply_13(sqlite3 *db, char *err, size_t errlen)
 	if (r == 0 && (exec(db, sql_13_obs, err, errlen) < 0 ||
 	    exec(db, sql_fts_obs_triggers, err, errlen) < 0))
 		return -1;
-	return exec(db, sql_13_rest, err, errlen);
+	if (exec(db, sql_13_rest, err, errlen) < 0)
+		return -1;
+	if ((r = has_object(db, "index", "ux_observations_session_hash")) < 0) {
+		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (r == 1)
+		return 0;
+	/* The function lives on this connection only, for this step: no
+	 * schema object refers to it, so other readers never need it. */
+	if (sqlite3_create_function(db, "memdb_content_hash", 3, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, sql_content_hash, NULL, NULL) !=
+	    SQLITE_OK) {
+		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return exec(db, sql_13_hash, err, errlen);
+}
+
+int memdb_has13_any(sqlite3 *db)
+{
+	return has_object(db, "table", "tool_uses");
 }
 
 int memdb_has13(sqlite3 *db)
 {
 	int a = has_object(db, "table", "tool_uses");
 	int b = has_column(db, "observations", "content_hash", NULL);
+	int c = has_object(db, "table", "pending_messages");
+	int d = has_object(db, "index", "ux_observations_session_hash");
 
-	if (a < 0 || b < 0)
+	if (a < 0 || b < 0 || c < 0 || d < 0)
 		return -1;
-	return a && b;
+	return a && b && c && d;
 }
 
 int memdb_ensure13(sqlite3 *db, char *err, size_t errlen)

@@ -148,13 +148,30 @@ int memdb_migrate(sqlite3 *db, char *err, size_t errlen);
  * custom_title, user_prompts.session_db_id (filled for existing rows;
  * writers set it), observations rebuilt for 13's
  * nine types with merged_into_project, agent_type, agent_id, content_hash,
- * and the tool_uses table. Added in place, rows kept, no version row (like
- * the FTS step); mem-worker applies it when a claude-mem 13 client first
- * talks to it, so a store only seed-era clients use keeps its exact schema.
- * memdb_has13: 1 applied, 0 not, -1 error.
+ * the tool_uses table, the pending_messages queue (13's shape), and
+ * content_hash on every observation, UNIQUE with memory_session_id
+ * (ux_observations_session_hash, as 13). Rows already there get their
+ * hash; a row repeating an earlier one of its session (same title and
+ * narrative) is kept with a NULL content_hash (the UNIQUE index admits
+ * NULLs): nothing is deleted. Each step is applied only when missing, so a
+ * store layered by an older mem-worker gets the newer steps. Added in
+ * place, rows kept, no version row (like the FTS step); mem-worker applies
+ * it when a claude-mem 13 client first talks to it (or at start-up when
+ * the layer is partly there), so a store only seed-era clients use keeps
+ * its exact schema. memdb_has13: 1 fully applied, 0 not, -1 error.
+ * memdb_has13_any: 1 when some of it (tool_uses) is there.
  */
 int memdb_ensure13(sqlite3 *db, char *err, size_t errlen);
 int memdb_has13(sqlite3 *db);
+int memdb_has13_any(sqlite3 *db);
+
+/*
+ * claude-mem 13's content_hash of an observation: the first 16 hex digits
+ * of SHA-256 over memory_session_id, title and narrative joined with NUL
+ * bytes (NULL counts as ""). out receives 16 digits and a NUL.
+ */
+void memdb_content_hash(const char *memory_session_id, const char *title,
+    const char *narrative, char out[17]);
 
 /* Highest version in schema_versions; 0 when none or no table; -1 on error. */
 int memdb_schema_version(sqlite3 *db);

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config git
 libev-dev libyaml-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev
-libcurl4-openssl-dev libcmocka-dev bats python3 python3-yaml curl procps psmisc jq
+libcurl4-openssl-dev nettle-dev libcmocka-dev bats python3 python3-yaml curl procps psmisc jq
 clang llvm dpkg-dev file mandoc man-db bsdextrautils shellcheck cppcheck valgrind
 systemd chromium libncurses-dev tmux hyperfine universal-ctags"
 

@@ -273,6 +273,10 @@ int main(int argc, char **argv)
 	}
 	if ((w.store = store_open(path, err, sizeof(err))) == NULL)
 		fatalx("database %s", err);
+	/* A store a 13 client has used gets the layer's newer steps now, so
+	 * every observation from here on carries its content_hash. */
+	if (memdb_has13_any(store_db(w.store)) == 1)
+		api13_ensure(&w);
 	settings_write_if_missing(w.host, w.port);
 	if ((w.sse = sse_new()) == NULL ||
 	    (w.mcp = mcp_new(argv[0], env_int("CLAUDE_MEM_SEARCH_TIMEOUT_MS",

@@ -141,6 +141,11 @@ void queue_store_obs(struct worker *w, struct session *s,
 		log_warnx("session %lld: observation not stored", (long long)s->id);
 		return;
 	}
+	if (id == 0) {
+		log_debug("session %lld: \"%s\" already stored (same content_hash)",
+		    (long long)s->id, o->title ? o->title : "");
+		return;
+	}
 	if (sse_clients(w->sse) > 0 &&
 	    store_get_one(w->store, LIST_OBSERVATIONS, id, &row) == 1)
 		sse_broadcast(w->sse, "new_observation", "observation", row);

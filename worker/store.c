@@ -14,6 +14,7 @@
 enum stmt_id {
 	S_SESS_INSERT, S_SESS_BY_CLAUDE, S_SESS_UPDATE_PROJECT, S_SESS_COUNT,
 	S_SESS_GET, S_SESS_PORT, S_SESS_FINISH, S_PROMPT_INSERT, S_OBS_INSERT,
+	S_OBS_INSERT13,
 	S_SUM_INSERT, S_OBS_OF_SESSION,
 	S_LIST_OBS, S_LIST_SUM, S_LIST_PROMPTS,
 	S_ONE_OBS, S_ONE_SUM, S_ONE_PROMPT, S_ONE_SESSION,
@@ -54,6 +55,15 @@ static const char *const stmt_sql[S_MAX] = {
 	    "files_modified, prompt_number, discovery_tokens, created_at, "
 	    "created_at_epoch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 	    "?11, ?12, 0, ?13, ?14)",
+	/* With the 13 layer: 13's content_hash, and the same observation of
+	 * a session stored once (13's ON CONFLICT ... DO NOTHING). */
+	[S_OBS_INSERT13] =
+	    "INSERT INTO observations (sdk_session_id, project, text, "
+	    "type, title, subtitle, facts, narrative, concepts, files_read, "
+	    "files_modified, prompt_number, discovery_tokens, created_at, "
+	    "created_at_epoch, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, 0, ?13, ?14, ?15) "
+	    "ON CONFLICT(memory_session_id, content_hash) DO NOTHING",
 	[S_SUM_INSERT] =
 	    "INSERT INTO session_summaries (sdk_session_id, project, request, "
 	    "investigated, learned, completed, next_steps, files_read, "
@@ -101,7 +111,13 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[S_MAX];
+	int has13;              /* the claude-mem 13 layer is in place */
 };
+
+void store_set13(struct store *s)
+{
+	s->has13 = 1;
+}
 
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
@@ -422,13 +438,17 @@ int store_prompt_save(struct store *s, const char *claude_id, int number,
 int64_t store_obs_insert(struct store *s, const char *sdk_id,
     const char *project, const struct obs_input *o)
 {
-	sqlite3_stmt *st = stmt(s, S_OBS_INSERT);
-	char iso[32];
+	sqlite3_stmt *st = stmt(s, s->has13 ? S_OBS_INSERT13 : S_OBS_INSERT);
+	char iso[32], hash[17];
 	int64_t ms;
 
 	if (st == NULL)
 		return -1;
 	memdb_now(iso, &ms);
+	if (s->has13) {
+		memdb_content_hash(sdk_id, o->title, o->narrative, hash);
+		bind_text(st, 15, hash);
+	}
 	bind_text(st, 1, sdk_id);
 	bind_text(st, 2, project);
 	bind_text(st, 3, o->text);
@@ -446,7 +466,7 @@ int64_t store_obs_insert(struct store *s, const char *sdk_id,
 	sqlite3_bind_int64(st, 14, ms);
 	if (step_done(s, st) < 0)
 		return -1;
-	return sqlite3_last_insert_rowid(s->db);
+	return sqlite3_changes(s->db) > 0 ? sqlite3_last_insert_rowid(s->db) : 0;
 }
 
 int64_t store_summary_insert(struct store *s, const char *sdk_id,

@@ -66,7 +66,10 @@ static json_t *rows(struct store *s, sqlite3_stmt *st)
 
 int store13_ensure(struct store *s, char *err, size_t errlen)
 {
-	return memdb_ensure13(store_db(s), err, errlen);
+	if (memdb_ensure13(store_db(s), err, errlen) < 0)
+		return -1;
+	store_set13(s);
+	return 0;
 }
 
 int store13_session_id(struct store *s, const char *cid, int64_t *id)

@@ -63,8 +63,12 @@ int store_session_set_port(struct store *, int64_t id, int port);
 int store_session_finish(struct store *, int64_t id, const char *status);
 int store_prompt_save(struct store *, const char *claude_id, int number,
     const char *text);
+/* The new row's id; 0 when the session already has this observation
+ * (same content_hash: with the 13 layer only); -1 on error. */
 int64_t store_obs_insert(struct store *, const char *sdk_id,
     const char *project, const struct obs_input *);
+/* The 13 layer is in place: observations carry content_hash. */
+void store_set13(struct store *);
 int64_t store_summary_insert(struct store *, const char *sdk_id,
     const char *project, const struct sum_input *);
 /* The observations of a session (oldest first) as a JSON array of rows. */

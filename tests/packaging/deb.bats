@@ -49,7 +49,7 @@ deb() {
 	grep -q '^ Maintainer: .' <<<"$output"
 	grep -q '^ Description: .' <<<"$output"
 	depends=$(sed -n 's/^ Depends: //p' <<<"$output")
-	for lib in libev libyaml libsqlite3 libmicrohttpd libjansson libc6; do
+	for lib in libev libyaml libsqlite3 libmicrohttpd libjansson libnettle libc6; do
 		grep -q "$lib" <<<"$depends" || { echo "no $lib in: $depends"; false; }
 	done
 }

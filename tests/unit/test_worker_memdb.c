@@ -123,6 +123,19 @@ static void test_old_original(void **state)
 	memdb_close(db);
 }
 
+/* 13's content_hash: sha256 of the three fields joined with NULs, 16 hex
+ * digits; NULL counts as "". Expected values from Python's hashlib. */
+static void test_content_hash(void **state)
+{
+	char h[17];
+
+	(void)state;
+	memdb_content_hash("s1", "Read a.c", "n", h);
+	assert_string_equal(h, "b5df4faec09ba7a7");
+	memdb_content_hash(NULL, "", NULL, h);
+	assert_string_equal(h, "96a296d224f285c6");
+}
+
 static void test_iso(void **state)
 {
 	char iso[32];
@@ -139,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_fresh_and_idempotent),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_old_original),
+		cmocka_unit_test(test_content_hash),
 		cmocka_unit_test(test_iso),
 	};
 
