@@ -47,12 +47,22 @@ wait_until() {
 	done
 }
 
+# The state letter of /proc/PID/stat (after the last ") "), in $state;
+# fails when there is no such process. No child process: pids_with runs it
+# for every match, many times a second in the polls.
+proc_state() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	state=${stat:0:1}
+}
+
 # The pids of live (non-zombie) processes whose command line holds $1.
 pids_with() {
 	local pid state
 	for pid in $(pgrep -f -- "$1" 2>/dev/null); do
 		[ "$pid" = "$$" ] && continue
-		state=$(awk '{ sub(/.*\) /, ""); print substr($0, 1, 1) }' "/proc/$pid/stat" 2>/dev/null) || continue
+		proc_state "$pid" || continue
 		[ "$state" = Z ] && continue
 		echo "$pid"
 	done
@@ -74,7 +84,7 @@ no_process_with() {
 
 alive() {
 	local state
-	state=$(awk '{ sub(/.*\) /, ""); print substr($0, 1, 1) }' "/proc/$1/stat" 2>/dev/null) || return 1
+	proc_state "$1" || return 1
 	[ "$state" != Z ]
 }
 
