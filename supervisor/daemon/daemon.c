@@ -605,6 +605,8 @@ int daemon_serve(bool fg, struct run *run)
 	ctl_init(&d.ctl);
 	TAILQ_INIT(&d.waiters);
 	clean_slate();
+	if (store_tune_memory() == -1)
+		log_warn("store: SQLite's memory settings");
 	if (prepare(&d, fg || run) == 0)	/* another daemon serves this home */
 		return run ? run_refuse_busy(&d.paths) : 0;
 	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)

@@ -36,6 +36,14 @@
 
 #define STORE_BUSY_MS	50
 #define STORE_QUEUE_MAX	4096
+/*
+ * The page cache of each connection, in KiB. SQLite's default (2 MiB)
+ * would, as the samples table grows, keep up to 2 MiB of csup.db in the
+ * daemon's heap; a page that is not cached is read again from the
+ * kernel's page cache. Durability is the journal's and sync's business,
+ * not the cache's.
+ */
+#define STORE_CACHE_PRAGMA	"PRAGMA cache_size = -64;"
 
 /* A write that met a locked csup.db, waiting to be replayed. */
 struct pending {
@@ -82,6 +90,23 @@ static const char *const migrations[] = {
 
 static int snapshot_after(struct store *s, int rc);
 int store_snapshot(struct store *s);
+
+int store_tune_memory(void)
+{
+	/*
+	 * No lookaside slots (120 KiB a connection, every slot written when
+	 * the connection opens), no bulk allocation of 20 cache pages when a
+	 * cache starts, no memory statistics: the daemon's few statements a
+	 * second do not need them, and each costs resident pages.
+	 */
+	if (sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+		errno = EBUSY;
+		return -1;
+	}
+	return 0;
+}
 
 static int fail(struct store *s, const char *what)
 {
@@ -161,7 +186,8 @@ int store_open(const char *path, struct store **out)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") == -1 ||
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    STORE_CACHE_PRAGMA) == -1 ||
 	    migrate(s) == -1) {
 		store_close(s);
 		return -1;
@@ -192,6 +218,8 @@ int store_check(const char *path, char *err, size_t len, bool *corrupt)
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_busy_timeout(s->db, 2000);
+	/* Reads the schema: on a damaged file it fails as quick_check will. */
+	(void)sqlite3_exec(s->db, STORE_CACHE_PRAGMA, NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
 		code = sqlite3_errcode(s->db);
 		*corrupt = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;

@@ -28,6 +28,11 @@ struct store_sample {
 	int64_t		 rss;
 	double		 cpu;
 };
+/*
+ * Once, before any other store call: SQLite's memory settings for a small
+ * resident set. -1 (EBUSY) when SQLite was already initialised.
+ */
+int	 store_tune_memory(void);
 int	 store_open(const char *path, struct store **out);
 /*
  * store_open(), but a corrupt csup.db is first moved aside (path.corrupt-TIME)
