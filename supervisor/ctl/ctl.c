@@ -196,7 +196,12 @@ static void conn_rio_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_conn *c = OWNER_OF(w, struct ctl_conn, rio);
 	struct ctl *s = c->s;
-	char buf[65536], err[256];
+	/*
+	 * One page: proto_feed copies into the frame's own buffer anyway, and
+	 * a larger one (it was 64 KiB) is written whole by a big `start`
+	 * and stays resident in the daemon's stack.
+	 */
+	char buf[4096], err[256];
 	size_t want, used;
 	json_t *msg;
 	ssize_t n;
