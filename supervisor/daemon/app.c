@@ -103,6 +103,7 @@ void app_free(struct app *a)
 	if (a->gen.pidfd >= 0)
 		close(a->gen.pidfd);
 	proc_set_free(&a->gen.known);
+	gen_release(&a->gen);
 	sample_app_free(&a->smp);
 	TAILQ_REMOVE(&a->d->apps, a, entry);
 	config_app_free(&a->cfg);
@@ -110,6 +111,13 @@ void app_free(struct app *a)
 	json_decref(a->last_exit);
 	free(a->source);
 	free(a);
+}
+
+void gen_release(struct generation *g)
+{
+	free(g->cgroup);
+	g->cgroup = NULL;
+	limits_gen_free(&g->lim);
 }
 
 struct app *app_find(struct daemon *d, const char *name)
@@ -317,7 +325,7 @@ void app_generation_gone(struct app *a)
 		a->gen.pidfd = -1;
 	}
 	limits_app_poll(a);
-	if (a->gen.cgroup[0] != '\0' && cgroup_remove(a->gen.cgroup) == -1)
+	if (a->gen.cgroup != NULL && cgroup_remove(a->gen.cgroup) == -1)
 		log_warn("%s: rmdir %s", a->cfg.name, a->gen.cgroup);
 	if (limits_gen_remove(&a->gen.lim) == -1)
 		log_warn("%s: rmdir of a cgroup v1 group", a->cfg.name);

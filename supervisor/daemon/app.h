@@ -38,7 +38,11 @@ struct watch;
 struct ready;
 struct health;
 
-/* The live processes of an app: at most one generation at a time. */
+/*
+ * The live processes of an app: at most one generation at a time. Its paths
+ * are owned strings, not PATH_MAX arrays (the daemon keeps one a app, and
+ * every spawn used to write all of it).
+ */
 struct generation {
 	int		 number;
 	pid_t		 pid;
@@ -53,7 +57,7 @@ struct generation {
 	int		 pidfd;
 	ev_io		 pidfd_io;
 	pid_t		 logger;
-	char		 cgroup[PATH_MAX];	/* "": fallback mode */
+	char		*cgroup;	/* owned; NULL: fallback mode (gen_release) */
 	char		 tag[PROC_TAG_MAX];	/* CSUP_APP value */
 	struct proc_set	 known;		/* fallback: members seen so far */
 	struct killer	 killer;	/* stop.c */
@@ -124,6 +128,8 @@ void		 app_adopted(struct app *a);
 void		 app_exec_result(struct app *a, int err);
 void		 app_main_exited(struct app *a, bool have_status, int status);
 void		 app_generation_gone(struct app *a);
+/* Frees what g owns beside its fds and sets (cgroup and limit paths). */
+void		 gen_release(struct generation *g);
 void		 app_cron_arm(struct app *a);
 void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -81,7 +81,7 @@ json_t *cmd_app_json(struct app *a, bool full)
 	    "restarts", a->lc.restarts, "unstable_restarts", a->lc.unstable_restarts,
 	    "procs", a->fig.procs, "cpu_percent", (double)(int64_t)(a->fig.cpu * 10 + .5) / 10,
 	    "memory_bytes", (json_int_t)a->fig.rss,
-	    "kill_mode", (a->live ? a->gen.cgroup[0] != '\0' : a->d->cg.usable) ?
+	    "kill_mode", (a->live ? a->gen.cgroup != NULL : a->d->cg.usable) ?
 	    "cgroup" : "fallback",
 	    "last_exit", a->last_exit ? a->last_exit : json_null(),
 	    "watch", a->cfg.watch, "generation", a->gen_count);
@@ -95,7 +95,7 @@ json_t *cmd_app_json(struct app *a, bool full)
 	json_object_set_new(o, "pids_limit_hits", json_integer((json_int_t)a->pids_hits));
 	paths_app_logs(&a->d->paths, &a->cfg, out, err, sizeof(out));
 	json_object_set_new(o, "kill_mode_reason", json_string(
-	    a->live && a->gen.cgroup[0] ? a->gen.cgroup :
+	    a->live && a->gen.cgroup ? a->gen.cgroup :
 	    a->d->cg.usable ? a->d->cg.path : a->d->cg.reason));
 	json_object_set_new(o, "adopted", json_boolean(up && a->gen.adopted));
 	json_object_set_new(o, "started_ms", json_integer(up ? a->gen.started_ms : 0));

@@ -25,7 +25,7 @@ static int members(struct app *a, const struct proc_table *t, struct proc_set *o
 	struct proc_gen pg = { g->main_gone ? 0 : g->pid, g->start_time, g->pgid,
 	    g->pgid, g->tag[0] ? g->tag : NULL };
 
-	if (g->cgroup[0] != '\0')
+	if (g->cgroup != NULL)
 		return cgroup_procs(g->cgroup, out);
 	if (t == NULL || proc_select(t, &pg, &g->known) == -1)
 		return -1;
@@ -82,7 +82,7 @@ static void sample_apps(struct daemon *d, bool only_new)
 		if (only_new && !unsampled(a))
 			continue;
 		any = true;
-		fallback |= a->live && a->gen.cgroup[0] == '\0';
+		fallback |= a->live && a->gen.cgroup == NULL;
 	}
 	if (!any)
 		return;

@@ -11,12 +11,16 @@
 static void gen_names(struct daemon *d, struct app *a, int number,
     struct generation *g, bool must_exist)
 {
+	char cg[PATH_MAX];
+
 	if (proc_tag_format(g->tag, sizeof(g->tag), d->paths.id, a->cfg.name, number) == -1)
 		g->tag[0] = '\0';
-	if (!d->cg.usable || cgroup_gen_path(&d->cg, a->cfg.name, number, g->cgroup,
-	    sizeof(g->cgroup)) == -1 ||
-	    (must_exist && cgroup_populated(g->cgroup) == -1))
-		g->cgroup[0] = '\0';
+	free(g->cgroup);
+	g->cgroup = NULL;
+	/* Out of memory it is NULL too: the sweeps fall back to tag and group. */
+	if (d->cg.usable && cgroup_gen_path(&d->cg, a->cfg.name, number, cg,
+	    sizeof(cg)) == 0 && (!must_exist || cgroup_populated(cg) != -1))
+		g->cgroup = strdup(cg);
 }
 
 void guard_target(struct app *a, struct kill_target *t)
@@ -27,7 +31,7 @@ void guard_target(struct app *a, struct kill_target *t)
 	t->main_pid = g->pid;
 	t->main_start = g->start_time;
 	t->main_exited = g->main_gone;
-	t->cgroup = g->cgroup[0] ? g->cgroup : NULL;
+	t->cgroup = g->cgroup;
 	t->pgid = t->sid = g->pgid;
 	t->tag = g->tag[0] ? g->tag : NULL;
 	t->known = &g->known;
@@ -57,7 +61,7 @@ void guard_adopted(struct app *a)
 	memset(&g->known, 0, sizeof(g->known));
 	memset(&g->killer, 0, sizeof(g->killer));
 	proc_set_add(&g->known, g->pid, g->start_time);
-	if (g->cgroup[0] == '\0')
+	if (g->cgroup == NULL)
 		refresh_known(g);
 	limits_gen_adopt(&a->d->limhost, &a->cfg, g->number, g->cgroup, &g->lim);
 }
@@ -74,7 +78,7 @@ void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pi
 	t.main_pid = pid;
 	t.main_start = start_time;
 	t.main_exited = 1;
-	t.cgroup = g.cgroup[0] ? g.cgroup : NULL;
+	t.cgroup = g.cgroup;
 	t.pgid = t.sid = pgid;
 	t.tag = g.tag[0] ? g.tag : NULL;
 	if (kill_sweep(&t, 2000, &r) == -1)
@@ -84,6 +88,7 @@ void guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pi
 	/* Its v1 groups held the same processes: empty now, or swept later. */
 	limits_gen_adopt(&d->limhost, &a->cfg, number, g.cgroup, &g.lim);
 	(void)limits_gen_remove(&g.lim);
+	gen_release(&g);
 	d->counters.orphans_killed += (uint64_t)(r.killed > 0 ? r.killed : 0);
 	if (r.killed > 0)
 		app_record_event(a, "orphans", "orphans killed %d: generation %d died while "

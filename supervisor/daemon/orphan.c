@@ -68,10 +68,10 @@ static void own_set(struct app *a, const struct proc_table *t, struct proc_set *
 
 	if (!a->live)
 		return;
-	if (g->cgroup[0] != '\0')
+	if (g->cgroup != NULL)
 		(void)cgroup_procs(g->cgroup, s);
 	(void)proc_set_add(s, g->pid, g->start_time);
-	if (g->cgroup[0] == '\0' && proc_select(t, &pg, &g->known) == 0) {
+	if (g->cgroup == NULL && proc_select(t, &pg, &g->known) == 0) {
 		for (size_t j = 0; j < g->known.n; j++)
 			(void)proc_set_add(s, g->known.v[j].pid, g->known.v[j].start_time);
 	} else {
@@ -238,7 +238,7 @@ static int stale_cgroup(void *arg, const char *path)
 	size_t i = 0;
 
 	TAILQ_FOREACH(a, &sc->d->apps, entry) {
-		if (a->live && strcmp(a->gen.cgroup, path) == 0)
+		if (a->live && a->gen.cgroup != NULL && strcmp(a->gen.cgroup, path) == 0)
 			return 0;
 		i++;
 	}

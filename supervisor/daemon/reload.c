@@ -112,7 +112,10 @@ static struct retiree *retire(struct app *a)
 	r->timeout_ms = a->cfg.kill_timeout_ms;
 	/* What the retiree owns now. */
 	a->gen.pidfd = -1;
-	a->gen.cgroup[0] = '\0';
+	a->gen.cgroup = NULL;
+	a->gen.lim.v2 = NULL;
+	for (int c = 0; c < CTL_COUNT; c++)
+		a->gen.lim.v1[c] = NULL;
 	memset(&a->gen.known, 0, sizeof(a->gen.known));
 	memset(&a->gen.killer, 0, sizeof(a->gen.killer));
 	a->gen.main_gone = true;	/* the reaper must not take its exit for a's */
@@ -127,9 +130,10 @@ static void retiree_free(struct daemon *d, struct retiree *r)
 	kill_cancel(&r->gen.killer);
 	if (r->gen.pidfd >= 0)
 		close(r->gen.pidfd);
-	if (r->gen.cgroup[0] != '\0' && cgroup_remove(r->gen.cgroup) == -1 && errno != ENOENT)
+	if (r->gen.cgroup != NULL && cgroup_remove(r->gen.cgroup) == -1 && errno != ENOENT)
 		log_warn("reload: rmdir %s", r->gen.cgroup);
 	proc_set_free(&r->gen.known);
+	gen_release(&r->gen);
 	free(r);
 }
 
@@ -153,7 +157,7 @@ static void target(struct retiree *r, struct kill_target *t)
 	memset(t, 0, sizeof(*t));
 	t->main_pid = g->pid;
 	t->main_start = g->start_time;
-	t->cgroup = g->cgroup[0] ? g->cgroup : NULL;
+	t->cgroup = g->cgroup;
 	t->pgid = t->sid = g->pgid;
 	t->tag = g->tag[0] ? g->tag : NULL;
 	t->known = &g->known;
@@ -212,6 +216,7 @@ static void take_back(struct app *a, struct retiree *r)
 	struct store_gen sg;
 
 	proc_set_free(&a->gen.known);
+	gen_release(&a->gen);
 	a->gen = r->gen;
 	memset(&a->gen.killer, 0, sizeof(a->gen.killer));
 	if (a->gen.pidfd >= 0)

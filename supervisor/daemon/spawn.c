@@ -298,9 +298,11 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	struct generation *g = &a->gen;
 	struct proc_info st;
 	pid_t logger = -1, pid = -1;
-	char cg[PATH_MAX] = "";
+	char cg[PATH_MAX], *cgdup = NULL;
 	int rc = -1, cgfd = -1;
 	struct limits_gen *lim;
+
+	cg[0] = '\0';	/* not `= ""`: that writes all of its 4 KiB of stack */
 
 	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1 ||
 	    logger_path(a, logexe, sizeof(logexe), err, errlen) == -1)
@@ -310,7 +312,6 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name, cg);
 		cg[0] = '\0';
 	}
-	/* Big (a path a controller): on the heap, not the daemon's stack. */
 	if ((lim = calloc(1, sizeof(*lim))) == NULL) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
@@ -323,6 +324,11 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	if (limits_gen_prepare(&a->d->limhost, &a->cfg, a->gen_count + 1, cg, lim, err,
 	    errlen) == -1)
 		goto out;
+	if (cg[0] != '\0' && (cgdup = strdup(cg)) == NULL) {
+		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
+		    strerror(errno));
+		goto out;
+	}
 	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
 	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
@@ -336,12 +342,15 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	ev_io_stop(a->d->loop, &g->exec_io);
 	ev_io_stop(a->d->loop, &g->pidfd_io);
 	proc_set_free(&g->known);
+	gen_release(g);
 	memset(g, 0, sizeof(*g));
 	g->number = ++a->gen_count;
-	snprintf(g->cgroup, sizeof(g->cgroup), "%s", cg);
+	g->cgroup = cgdup;
+	cgdup = NULL;
 	limits_gen_close(lim);
-	g->lim = *lim;
-	lim->v1[CTL_MEMORY][0] = lim->v1[CTL_CPU][0] = lim->v1[CTL_PIDS][0] = '\0';
+	g->lim = *lim;	/* the generation owns the paths now */
+	memset(lim->v1, 0, sizeof(lim->v1));
+	lim->v2 = NULL;
 	a->oom_main = false;
 	proc_tag_format(g->tag, sizeof(g->tag), a->d->paths.id, a->cfg.name, g->number);
 	g->pid = g->pgid = pid;
@@ -369,7 +378,9 @@ out:
 	limits_gen_close(lim);
 	if (rc == -1)
 		(void)limits_gen_remove(lim);
+	limits_gen_free(lim);
 	free(lim);
+	free(cgdup);
 	if (cgfd != -1)
 		close(cgfd);
 	if (rc == -1 && cg[0] != '\0')

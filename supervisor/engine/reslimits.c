@@ -413,22 +413,34 @@ static int v1_gen_path(const struct limits_host *h, enum limit_ctl c, const char
 	return 0;
 }
 
-static void lg_init(struct limits_gen *lg, const char *v2)
+static int lg_init(struct limits_gen *lg, const char *v2)
 {
 	memset(lg, 0, sizeof(*lg));
 	for (int c = 0; c < CTL_COUNT; c++)
 		lg->procs_fd[c] = -1;
 	lg->oom_fd = -1;
-	snprintf(lg->v2, sizeof(lg->v2), "%s", v2 ? v2 : "");
+	if (v2 != NULL && *v2 != '\0' && (lg->v2 = strdup(v2)) == NULL)
+		return -1;
+	return 0;
 }
 
-/* One v1 group: made, its values written, its cgroup.procs opened. */
-static int v1_group(const struct limits_host *h, const struct app_config *a, int gen,
-    enum limit_ctl c, struct limits_gen *lg)
+void limits_gen_free(struct limits_gen *lg)
 {
-	char *p = lg->v1[c], *slash, procs[PATH_MAX + 64];
+	for (int c = 0; c < CTL_COUNT; c++) {
+		free(lg->v1[c]);
+		lg->v1[c] = NULL;
+	}
+	free(lg->v2);
+	lg->v2 = NULL;
+}
 
-	if (v1_gen_path(h, c, a->name, gen, p, sizeof(lg->v1[c])) == -1)
+/* One v1 group, p (len bytes): made, its values written, its cgroup.procs opened. */
+static int v1_group(const struct limits_host *h, const struct app_config *a, int gen,
+    enum limit_ctl c, struct limits_gen *lg, char *p, size_t len)
+{
+	char *slash, procs[PATH_MAX + 64];
+
+	if (v1_gen_path(h, c, a->name, gen, p, len) == -1)
 		return -1;
 	slash = strrchr(p, '/');
 	*slash = '\0';
@@ -439,6 +451,11 @@ static int v1_group(const struct limits_host *h, const struct app_config *a, int
 	*slash = '/';
 	if (mkdir(p, 0755) == -1 && errno != EEXIST)
 		return -1;
+	/* Kept from here on: limits_gen_remove() takes the group away again. */
+	if ((lg->v1[c] = strdup(p)) == NULL) {
+		(void)rmdir(p);
+		return -1;
+	}
 	if (put_values(p, c, false, &a->limits, lg->means) == -1 ||
 	    join(procs, sizeof(procs), p, "cgroup.procs") == -1 ||
 	    (lg->procs_fd[c] = open(procs, O_WRONLY | O_CLOEXEC)) == -1)
@@ -452,11 +469,15 @@ int limits_gen_prepare(const struct limits_host *h, const struct app_config *a, 
 	char path[PATH_MAX + 64], parent[PATH_MAX], file[PATH_MAX + 64], *slash;
 	int k, c;
 
-	lg_init(lg, v2);
+	*parent = '\0';
+	if (lg_init(lg, v2) == -1) {
+		snprintf(err, errlen, "app '%s': limits: %s", a->name, strerror(errno));
+		return -1;
+	}
 	for (k = 0; k < LIM_COUNT; k++) {
 		lg->means[k] = limits_means(h, &a->limits, (enum limit_kind)k);
 		/* The v2 controllers need the generation's own v2 cgroup. */
-		if (lg->means[k] == MEANS_CGROUP2 && lg->v2[0] == '\0')
+		if (lg->means[k] == MEANS_CGROUP2 && lg->v2 == NULL)
 			lg->means[k] = k == LIM_MEMORY ? MEANS_RLIMIT : k == LIM_PIDS ?
 			    MEANS_WATCHDOG : MEANS_NONE;
 	}
@@ -476,16 +497,19 @@ int limits_gen_prepare(const struct limits_host *h, const struct app_config *a, 
 			}
 		}
 		if (ctl_wanted(lg->means, (enum limit_ctl)c, MEANS_CGROUP1) &&
-		    v1_group(h, a, gen, (enum limit_ctl)c, lg) == -1) {
+		    v1_group(h, a, gen, (enum limit_ctl)c, lg, parent, sizeof(parent)) == -1) {
 			snprintf(err, errlen, "app '%s': cgroup v1 %s group %s: %s", a->name,
-			    ctl_names[c], lg->v1[c], strerror(errno));
+			    ctl_names[c], parent, strerror(errno));
 			goto fail;
 		}
 	}
 	return 0;
 fail:
+	k = errno;
 	limits_gen_close(lg);
 	(void)limits_gen_remove(lg);
+	limits_gen_free(lg);
+	errno = k;
 	return -1;
 }
 
@@ -552,7 +576,7 @@ static uint64_t counter(const char *dir, const char *file, const char *key)
 	char path[PATH_MAX + 64], *text;
 	uint64_t v = 0;
 
-	if (dir[0] == '\0' || join(path, sizeof(path), dir, file) == -1 ||
+	if (dir == NULL || join(path, sizeof(path), dir, file) == -1 ||
 	    (text = proc_read_text(path, FILE_MAX)) == NULL)
 		return 0;
 	(void)limits_parse_counter(text, key, &v);
@@ -565,11 +589,11 @@ static void counters(const struct limits_gen *lg, uint64_t *oom, uint64_t *pids)
 	*oom = *pids = 0;
 	if (lg->means[LIM_MEMORY] == MEANS_CGROUP2 || lg->means[LIM_MEMORY_HIGH] == MEANS_CGROUP2)
 		*oom = counter(lg->v2, "memory.events", "oom_kill");
-	else if (lg->v1[CTL_MEMORY][0] != '\0')
+	else if (lg->v1[CTL_MEMORY] != NULL)
 		*oom = counter(lg->v1[CTL_MEMORY], "memory.oom_control", "oom_kill");
 	if (lg->means[LIM_PIDS] == MEANS_CGROUP2)
 		*pids = counter(lg->v2, "pids.events", "max");
-	else if (lg->v1[CTL_PIDS][0] != '\0')
+	else if (lg->v1[CTL_PIDS] != NULL)
 		*pids = counter(lg->v1[CTL_PIDS], "pids.events", "max");
 }
 
@@ -592,7 +616,7 @@ int limits_gen_remove(struct limits_gen *lg)
 	int c, ret = 0;
 
 	for (c = 0; c < CTL_COUNT; c++) {
-		if (lg->v1[c][0] == '\0')
+		if (lg->v1[c] == NULL)
 			continue;
 		if (rmdir(lg->v1[c]) == -1 && errno != ENOENT) {
 			ret = -1;
@@ -602,7 +626,8 @@ int limits_gen_remove(struct limits_gen *lg)
 			*slash = '\0';
 			(void)rmdir(lg->v1[c]);	/* fails while another generation lives */
 		}
-		lg->v1[c][0] = '\0';
+		free(lg->v1[c]);
+		lg->v1[c] = NULL;
 	}
 	return ret;
 }
@@ -610,21 +635,22 @@ int limits_gen_remove(struct limits_gen *lg)
 void limits_gen_adopt(const struct limits_host *h, const struct app_config *a, int gen,
     const char *v2, struct limits_gen *lg)
 {
+	char p[PATH_MAX];
 	struct stat st;
 	int k, c;
 
-	lg_init(lg, v2);
+	/* Out of memory: the paths stay NULL, as for groups that are gone. */
+	(void)lg_init(lg, v2);
 	for (k = 0; k < LIM_COUNT; k++)
 		lg->means[k] = limits_means(h, &a->limits, (enum limit_kind)k);
-	for (c = 0; c < CTL_COUNT; c++) {
-		if (h->v1[c][0] == '\0' ||
-		    v1_gen_path(h, (enum limit_ctl)c, a->name, gen, lg->v1[c],
-		    sizeof(lg->v1[c])) == -1 || stat(lg->v1[c], &st) == -1)
-			lg->v1[c][0] = '\0';
-	}
+	for (c = 0; c < CTL_COUNT; c++)
+		if (h->v1[c][0] != '\0' &&
+		    v1_gen_path(h, (enum limit_ctl)c, a->name, gen, p, sizeof(p)) == 0 &&
+		    stat(p, &st) == 0)
+			lg->v1[c] = strdup(p);
 	/* What the groups hold says how the adopted generation really runs. */
 	for (k = 0; k < LIM_COUNT; k++)
-		if (lg->means[k] == MEANS_CGROUP1 && lg->v1[kind_ctl((enum limit_kind)k)][0] == '\0')
+		if (lg->means[k] == MEANS_CGROUP1 && lg->v1[kind_ctl((enum limit_kind)k)] == NULL)
 			lg->means[k] = MEANS_NONE;
 	counters(lg, &lg->oom_seen, &lg->pids_seen);
 }

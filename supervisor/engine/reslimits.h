@@ -49,11 +49,15 @@ struct limits_host {
 	char	 why[CTL_COUNT][256];		/* why neither, for the warnings */
 };
 
+/*
+ * A generation's limits. The paths are owned strings (limits_gen_free), not
+ * PATH_MAX arrays: a daemon keeps one of these for every live app.
+ */
 struct limits_gen {
 	enum limit_means means[LIM_COUNT];	/* MEANS_NONE also when not set */
-	char	 v1[CTL_COUNT][PATH_MAX];	/* this generation's v1 groups, "" none */
+	char	*v1[CTL_COUNT];			/* this generation's v1 groups, NULL none */
 	int	 procs_fd[CTL_COUNT];		/* their cgroup.procs until the fork */
-	char	 v2[PATH_MAX];			/* the generation's v2 cgroup, "" none */
+	char	*v2;				/* the generation's v2 cgroup, NULL none */
 	int	 oom_fd;			/* /proc/self/oom_score_adj, child side */
 	uint64_t oom_seen, pids_seen;		/* counters already reported */
 };
@@ -91,7 +95,8 @@ int		 limits_parse_counter(const char *text, const char *key, uint64_t *out);
 
 /*
  * Before fork. v2: the generation's v2 cgroup (already made) or "".
- * Fills lg; -1 with a message in err (nothing left behind).
+ * Fills lg (limits_gen_free it); -1 with a message in err (nothing left
+ * behind), errno ENOMEM when a path could not be kept.
  */
 int		 limits_gen_prepare(const struct limits_host *h, const struct app_config *c,
 	    int gen, const char *v2, struct limits_gen *lg, char *err, size_t errlen);
@@ -103,6 +108,8 @@ void		 limits_gen_close(struct limits_gen *lg);
 void		 limits_gen_poll(struct limits_gen *lg, uint64_t *oom, uint64_t *pids);
 /* rmdir of the generation's v1 groups (and of its app folders, once empty). */
 int		 limits_gen_remove(struct limits_gen *lg);
+/* Frees the paths of lg (not its groups: limits_gen_remove does that). */
+void		 limits_gen_free(struct limits_gen *lg);
 /* An adopted generation: its groups from app and number, counters as they are. */
 void		 limits_gen_adopt(const struct limits_host *h, const struct app_config *c,
 	    int gen, const char *v2, struct limits_gen *lg);
