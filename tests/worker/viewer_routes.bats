@@ -78,6 +78,16 @@ sys.exit(0 if any(eval(sys.argv[1], {"e": json.loads(l)}) for l in sys.stdin) el
 	[[ "$output" == 404* ]]
 }
 
+@test "a CLAUDE_MEM_UI_DIR without viewer.html: one warning, mem-worker's own viewer" {
+	mkdir -p "$WTMP/empty-ui"
+	make_ui "$HOME/.claude/plugins/cache/thedotmack/claude-mem/13.25.3/ui" m41706
+	export CLAUDE_MEM_UI_DIR="$WTMP/empty-ui"
+	worker_start
+	grep -q "CLAUDE_MEM_UI_DIR=$WTMP/empty-ui has no viewer.html: serving mem-worker's own viewer" "$WTMP/worker.log"
+	run api GET /
+	[[ "$output" == 200*"new EventSource('/stream')"* ]]
+}
+
 @test "CLAUDE_MEM_UI_DIR: GET / is its viewer.html, its files with their content types" {
 	make_ui "$WTMP/ui" m41707
 	export CLAUDE_MEM_UI_DIR="$WTMP/ui"
