@@ -9,6 +9,7 @@
  * tools13.c claude-mem 13's tools the seed-era set lacks (its schemas)
  * smart*.c  13's code tools (smart_search/outline/unfold) over ctags;
  *           smart.h is their own map
+ * corpus_tools.c  13's corpus tools over common/corpus.c
  * args.c    the parameter table: JSON Schema out, arguments in
  * query.c   SQL: filters, ranked candidates, rows (the only file with SQL
  *           on the claude-mem tables)
@@ -287,6 +288,9 @@ int	 tools13_call(struct search_ctx *, const char *name, json_t *args,
 /* smart*.c: 13's code tools over universal-ctags (-1: not one of them). */
 int	 smart_call(struct search_ctx *, const char *name, json_t *args,
 	    json_t **result);
+/* corpus_tools.c: 1 for a corpus tool; run one (a CallToolResult). */
+int	 corpus_tool(const char *name);
+json_t	*corpus_tool_call(struct search_ctx *, const char *name, json_t *args);
 /*
  * Run a tool. Returns -1 when no tool has that name; otherwise 0 and
  * *result is a CallToolResult ({"content":[...]} with "isError": true when

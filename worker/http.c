@@ -33,6 +33,7 @@ struct http_req {                /* per request */
 	size_t len, cap;
 	int too_big;
 	struct search_call *search;     /* a suspended /api/search... */
+	struct corpus_call *corpus;     /* a suspended corpus query */
 };
 
 /* The request state of a request whose raw path holds an encoded
@@ -55,6 +56,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		    (uri[i + 1] == '0' && uri[i + 2] == '0')))
 			return ENCODED_SEP;
 	return NULL;
+}
+
+struct corpus_call **http_req_corpus(struct http_req *rq)
+{
+	return &rq->corpus;
 }
 
 /* ---- origin and host checks -------------------------------------------- */
@@ -489,6 +495,9 @@ static int dispatch(struct worker *w, struct MHD_Connection *c,
 	rc = api13_route(w, c, method, url, rq, &handled);
 	if (handled)
 		return rc;
+	rc = corpus_route(w, c, method, url, rq, &handled);
+	if (handled)
+		return rc;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(method, routes[i].method) == 0 &&
 		    match(routes[i].pattern, url, id, sizeof(id)))
@@ -571,6 +580,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (rq != NULL && rq != ENCODED_SEP) {
 		search_call_free(w, rq->search);
+		corpus_call_free(w, rq->corpus);
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;

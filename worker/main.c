@@ -140,7 +140,7 @@ static int build_pollfds(struct worker *w, struct pollfd *p,
     struct session **owner)
 {
 	struct session *s;
-	int n = 0;
+	int n = 0, k, i;
 
 	p[n].fd = w->sigpipe[0];
 	p[n++].events = POLLIN;
@@ -151,6 +151,10 @@ static int build_pollfds(struct worker *w, struct pollfd *p,
 		p[n].fd = mcp_fd(w->mcp);
 		p[n++].events = POLLIN;
 	}
+	k = corpus_calls_pollfds(w, p + n, POLL_MAX / 2 - n);
+	for (i = n; i < n + k; i++)
+		owner[i] = NULL;       /* corpus agents: pumped every turn */
+	n += k;
 	for (s = w->sessions; s != NULL && n < POLL_MAX; s = s->next)
 		if (s->agent != NULL && agent_stdout_fd(s->agent) >= 0) {
 			owner[n] = s;
@@ -165,11 +169,14 @@ static int build_pollfds(struct worker *w, struct pollfd *p,
 static int poll_timeout(struct worker *w)
 {
 	int64_t t = http_timeout_ms(w), m = mcp_timeout_ms(w->mcp);
+	int64_t k = corpus_calls_timeout_ms(w);
 
 	if (queue_total(w) > 0)
 		return 0;
 	if (t < 0 || t > 1000)
 		t = 1000;
+	if (k >= 0 && k < t)
+		t = k;
 	return (int)(m >= 0 && m < t ? m : t);
 }
 
@@ -199,6 +206,7 @@ static void serve(struct worker *w)
 		if (read_signals(w))
 			return;
 		mcp_process(w->mcp);     /* may resume search requests */
+		corpus_calls_pump(w);    /* may resume corpus queries */
 		http_run(w);
 		sse_processing_changed(w);      /* work was queued */
 		for (i = 2; i < n; i++)

@@ -1,7 +1,8 @@
 /*
  * shutdown.c: the chain run once on SIGTERM/SIGINT, in the original's
  * order, each step bounded and logged with its duration:
- *   1. abort sessions (agents: close stdin, SIGTERM, SIGKILL; reaped)
+ *   1. abort sessions (agents: close stdin, SIGTERM, SIGKILL; reaped;
+ *      corpus agents: SIGKILL to their process group, reaped, 503)
  *   2. close the MCP client (close stdin, wait, SIGTERM, SIGKILL; reaped)
  *   3. stop HTTP (end the streams, let in-flight requests finish)
  *   4. close the database (checkpoint the WAL)
@@ -66,7 +67,7 @@ static int step_sessions(struct worker *w)
 {
 	int64_t start = now_ms();
 	struct session *s;
-	int n = 0;
+	int n = corpus_calls_abort(w);  /* corpus agents: killed, reaped */
 
 	for (s = w->sessions; s != NULL; s = s->next)
 		if (s->agent != NULL) {

@@ -340,6 +340,23 @@ int search_wants_object(struct MHD_Connection *);
 /* Free with the request (cancels the MCP call if still queued). */
 void search_call_free(struct worker *, struct search_call *);
 
+/* ---- corpus_routes.c: /api/corpus... (claude-mem 13's corpora) -------- */
+struct pollfd;
+struct corpus_call;
+int corpus_route(struct worker *, struct MHD_Connection *, const char *method,
+    const char *url, struct http_req *, int *handled);
+/* The queries waiting for their corpus agent: the fds to poll (at most
+ * max), the time to the nearest deadline (-1: none), move their bytes and
+ * resume the finished ones; on shutdown kill them all (answered 503). */
+int corpus_calls_pollfds(struct worker *, struct pollfd *, int max);
+int64_t corpus_calls_timeout_ms(struct worker *);
+void corpus_calls_pump(struct worker *);
+int corpus_calls_abort(struct worker *);
+/* Free with the request (its agent killed if still running). */
+void corpus_call_free(struct worker *, struct corpus_call *);
+/* http.c: the request's corpus call slot. */
+struct corpus_call **http_req_corpus(struct http_req *);
+
 /* ---- shutdown.c: the chain --------------------------------------------- */
 void shutdown_chain(struct worker *);
 
@@ -390,6 +407,7 @@ struct worker {
 	struct sse *sse;
 	struct MHD_Daemon *httpd;
 	struct session *sessions;
+	struct corpus_call *corpus_calls;  /* queries waiting for an agent */
 	char *host;
 	int port;
 	const char *agent_cmd;   /* CLAUDE_MEM_AGENT_CMD or NULL */

@@ -213,3 +213,51 @@ db() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 	run grep -c '"isError":true' <<<"$output"
 	[ "$output" = 0 ]
 }
+
+# corpus_calls NAME: build, list, prime, query, rebuild NAME; query an unknown one.
+corpus_calls() {
+	echo "[{\"name\":\"build_corpus\",\"arguments\":{\"name\":\"$1\",\"description\":\"the kqueue work\",\"project\":\"proj-m13-7001\"}},
+		{\"name\":\"list_corpora\",\"arguments\":{}},
+		{\"name\":\"prime_corpus\",\"arguments\":{\"name\":\"$1\"}},
+		{\"name\":\"query_corpus\",\"arguments\":{\"name\":\"$1\",\"question\":\"What was edited in sched.c?\"}},
+		{\"name\":\"rebuild_corpus\",\"arguments\":{\"name\":\"$1\"}},
+		{\"name\":\"query_corpus\",\"arguments\":{\"name\":\"no-such-corpus\",\"question\":\"anything?\"}}]"
+}
+
+# check_corpus_calls NAME: what 13's MCP server shows for those calls.
+check_corpus_calls() {
+	local f="$CLAUDE_MEM_DATA_DIR/corpora/$1.corpus.json"
+	[[ "${lines[2]}" == '{"name":"build_corpus","result":{"content":[{"type":"text","text":"{\n  \"version\": 1,\n  \"name\": \"'"$1"'\"'* ]]
+	[[ "${lines[2]}" == *'\"observation_count\": 3'* ]]
+	[[ "${lines[2]}" != *'\"observations\"'* ]]
+	[[ "${lines[3]}" == '{"name":"list_corpora","result":{"content":[{"type":"text","text":"['* ]]
+	[[ "${lines[3]}" == *'\"name\": \"'"$1"'\"'* ]]
+	[[ "${lines[4]}" == '{"name":"prime_corpus","result":{"content":[{"type":"text","text":"{\n  \"session_id\": \"'* ]]
+	[[ "${lines[5]}" == *'Built-in retrieval answer (no agent configured)'* ]]
+	[[ "${lines[5]}" == *'[change] '*'sched.c'* ]]
+	[[ "${lines[6]}" == '{"name":"rebuild_corpus","result":{"content":[{"type":"text","text":"{\n  \"version\": 1,'* ]]
+	[[ "${lines[7]}" == *'"text":"Error calling Worker API: Worker API error (404): {\"error\":\"Corpus \\\"no-such-corpus\\\" not found\",'*'"isError":true'* ]]
+	[ "$(json_get 'len(d["observations"]), d["session_id"] is not None' <"$f")" = "(3, True)" ]
+	run grep -c '"isError":true' <<<"$output"
+	[ "$output" = 1 ]
+}
+
+@test "claude-mem 13's mcp-server.cjs builds, lists, primes and queries a corpus on mem-worker" {
+	run env -u CLAUDE_MEM_WORKER_PORT -u CLAUDE_MEM_DATA_DIR HOME="$HOME13" \
+		PATH="$M13_BUN_BIN:$PATH" timeout 120 node "$FIXTURES/worker/mcp-drive.cjs" \
+		"$(corpus_calls m13-corpus)" -- node "$M13_ROOT/scripts/mcp-server.cjs"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	check_corpus_calls m13-corpus
+}
+
+@test "mem-search's MCP stdio server answers 13's corpus tools" {
+	run timeout 60 node "$FIXTURES/worker/mcp-drive.cjs" "$(corpus_calls ms-corpus)" -- \
+		"$CSUP_BIN_DIR/mem-search" --stdio
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for t in build_corpus list_corpora prime_corpus query_corpus rebuild_corpus reprime_corpus; do
+		[[ "${lines[1]}" == *"\"$t\""* ]] || { echo "tool $t missing"; false; }
+	done
+	check_corpus_calls ms-corpus
+}
