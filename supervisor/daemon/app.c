@@ -15,10 +15,14 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "cmd.h"
 #include "daemon.h"
 #include "env.h"
+#include "reslimits_app.h"
 #include "log.h"
+#include "monitor.h"
+#include "probe.h"
+#include "spawn.h"
+#include "stop.h"
 #include "store.h"
 #include "units.h"
 
@@ -65,6 +69,32 @@ void app_cron_arm(struct app *a)
 	ev_timer_start(a->d->loop, &a->cron_timer);
 }
 
+static bool id_used(struct daemon *d, int id, const struct app *self)
+{
+	struct app *a;
+
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (a != self && a->id == id)
+			return true;
+	return false;
+}
+
+/* The first id no app holds. */
+static int free_id(struct daemon *d)
+{
+	int id = 0;
+
+	while (id_used(d, id, NULL))
+		id++;
+	return id;
+}
+
+void app_keep_id(struct app *a, int id)
+{
+	if (id >= 0 && !id_used(a->d, id, a))
+		a->id = id;
+}
+
 struct app *app_new(struct daemon *d, struct app_config *cfg, char **env)
 {
 	struct app *a;
@@ -82,7 +112,7 @@ struct app *app_new(struct daemon *d, struct app_config *cfg, char **env)
 	sample_app_init(&a->smp, 0);
 	ev_timer_init(&a->restart_timer, restart_timer_cb, 0., 0.);
 	ev_timer_init(&a->cron_timer, cron_timer_cb, 0., 0.);
-	a->id = cmd_free_id(d, NULL);
+	a->id = free_id(d);
 	TAILQ_INSERT_TAIL(&d->apps, a, entry);
 	return a;
 }

@@ -111,6 +111,8 @@ TAILQ_HEAD(app_list_head, app);
 struct app	*app_new(struct daemon *d, struct app_config *cfg, char **env);
 void		 app_free(struct app *a);
 struct app	*app_find(struct daemon *d, const char *name);
+/* a takes id when no other app holds it (restored from the store). */
+void		 app_keep_id(struct app *a, int id);
 void		 app_event(struct app *a, enum app_event ev);
 /* How long the live generation has run (monotonic), 0 when none. */
 int64_t		 app_uptime_ms(const struct app *a);
@@ -133,43 +135,5 @@ void		 gen_release(struct generation *g);
 void		 app_cron_arm(struct app *a);
 void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-
-/* spawn.c */
-/* Forks the logger and the app (own session); -1 with a message in err. */
-int	 spawn_generation(struct app *a, char *err, size_t errlen);
-/* The main process died: settle what exec said (launching -> online or failed). */
-void	 spawn_exec_settle(struct app *a);
-
-/* reslimits_app.c: limits on the lifecycle (reslimits.h does the kernel side). */
-/* Events, alerts and counters for OOM kills and pids-limit hits since the last call. */
-void	 limits_app_poll(struct app *a);
-/* The main process was SIGKILLed: did the OOM killer do it? */
-bool	 limits_app_main_oom(struct app *a);
-/* The pids fallback: restart when the subtree holds more than limits.pids (true). */
-bool	 limits_app_watchdog(struct app *a);
-/* Once an app: a warning event for each limit enforced weaker than asked. */
-void	 limits_app_warn(struct app *a);
-/* "limits" of describe --json: {"memory": {"value": N, "enforced_by": "cgroup1"}}. */
-json_t	*limits_app_json(struct app *a);
-
-/* probe.c: watch, readiness and health checks on the lifecycle. */
-int	 probe_spawn(struct app *a, int gen, char *env, size_t envlen);
-bool	 probe_exec_ok(struct app *a);
-void	 probe_state(struct app *a, enum app_state before);
-void	 probe_generation_gone(struct app *a);
-void	 probe_free(struct app *a);
-void	 probe_json(struct app *a, json_t *o);
-
-/* stop.c: stop = kill_signal, SIGKILL to the group at kill_timeout. */
-void	 stop_generation(struct app *a, bool now);
-void	 stop_check(struct app *a);
-void	 stop_cancel(struct app *a);
-void	 stop_after_crash(struct app *a);
-
-/* guard.c: the guarantee's glue (proc.h, cgroup.h, kill.h). */
-void	 guard_target(struct app *a, struct kill_target *t);
-void	 guard_dead_generation(struct daemon *d, struct app *a, int number, pid_t pid,
-	    pid_t pgid, uint64_t start_time);
-void	 guard_adopted(struct app *a);
 
 #endif

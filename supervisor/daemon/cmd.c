@@ -14,7 +14,9 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
+#include "reslimits_app.h"
 #include "log.h"
+#include "probe.h"
 #include "reload.h"
 #include "store.h"
 #include "waiter.h"
@@ -469,7 +471,7 @@ static int resurrect_one(void *arg, const struct store_app_row *row)
 		known = app_find(r->d, cfg.name) != NULL;
 		start_app(r->d, r->w, &cfg, env_from_json(row->env), row->source);
 		if (!known && (a = app_find(r->d, row->name)) != NULL)
-			cmd_keep_id(a, row->id);
+			app_keep_id(a, row->id);
 	}
 	return 0;
 }

@@ -25,10 +25,6 @@ void	 cmd_start_app(struct daemon *d, struct waiter *w, struct app_config *cfg,
 	    char **env, const char *source);
 
 /* cmd_pm2.c: targets, ids and the commands PM2 users type. */
-/* The first id no other app than self holds. */
-int	 cmd_free_id(struct daemon *d, const struct app *self);
-/* a takes id when no other app holds it (restored from the store). */
-void	 cmd_keep_id(struct app *a, int id);
 /*
  * The names of the apps a request's "targets" (or "target") designate: ids,
  * names, group names, "all"; NULL-terminated, each once, in the daemon's

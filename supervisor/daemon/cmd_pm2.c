@@ -32,31 +32,6 @@ static void reply_error(struct ctl_conn *c, const char *fmt, const char *arg)
 	ctl_reply(c, json_pack("{s:b,s:s}", "ok", 0, "error", msg));
 }
 
-static bool id_used(struct daemon *d, int id, const struct app *self)
-{
-	struct app *a;
-
-	TAILQ_FOREACH(a, &d->apps, entry)
-		if (a != self && a->id == id)
-			return true;
-	return false;
-}
-
-int cmd_free_id(struct daemon *d, const struct app *self)
-{
-	int id = 0;
-
-	while (id_used(d, id, self))
-		id++;
-	return id;
-}
-
-void cmd_keep_id(struct app *a, int id)
-{
-	if (id >= 0 && !id_used(a->d, id, a))
-		a->id = id;
-}
-
 static bool all_digits(const char *s)
 {
 	if (*s == '\0')

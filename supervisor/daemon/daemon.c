@@ -23,9 +23,15 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
+#include "figures.h"
+#include "guard.h"
 #include "health.h"
 #include "log.h"
+#include "monitor.h"
+#include "orphan.h"
 #include "reload.h"
+#include "run.h"
+#include "stop.h"
 #include "store.h"
 #include "units.h"
 #include "waiter.h"
@@ -434,7 +440,7 @@ static int recover_one(void *arg, const struct store_app_row *row)
 		csup_env_free(env);
 		return 0;
 	}
-	cmd_keep_id(a, row->id);
+	app_keep_id(a, row->id);
 	a->source = row->source ? strdup(row->source) : NULL;
 	/* A generation ever started means the next one is a restart. */
 	lc_restore(&a->lc, row->want_up, row->restarts, row->restarts > 0);

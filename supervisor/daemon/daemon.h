@@ -70,30 +70,6 @@ struct daemon {
 	struct reload_state	*reload;	/* reload.c */
 };
 
-/* orphan.c: end what carries this home's tag and no live generation owns. */
-/* One scan now; returns the number of processes killed. */
-int	 orphan_scan(struct daemon *d);
-/* reslimits_app.c: the orphan scan's part: v1 groups no live generation owns. */
-int	 limits_app_sweep(struct daemon *d);
-/* Every $CSUP_ORPHAN_SCAN_MS (default 60 s) while the daemon runs. */
-void	 orphan_timer_start(struct daemon *d);
-void	 orphan_timer_stop(struct daemon *d);
-
-/* figures.c: per-app figures through sample.c, every sample period. */
-void	 figures_refresh(struct daemon *d);
-void	 figures_timer_update(struct daemon *d);
-/*
- * A generation started since the last tick gets its first figures now,
- * from the settle step, so that `status` (which only reads) never shows
- * a running app with none.
- */
-void	 figures_new_generations(struct daemon *d);
-/* monitor.c: glue of issue 6 */
-void	 monitor_start(struct daemon *d);
-void	 monitor_stop(struct daemon *d);
-void	 monitor_after_sample(struct daemon *d);
-void	 monitor_alert(struct app *a, const char *event, const char *detail);
-
 /* daemon.c */
 int	 daemon_main(int argc, char **argv);
 /* The daemon; run: `csup run` (run.c), always in the foreground. Exit code. */
@@ -106,18 +82,5 @@ void	 daemon_shutdown(struct daemon *d);
  */
 void	 daemon_mark(struct daemon *d);
 void	 daemon_logger_add(struct daemon *d, pid_t pid);
-
-/* run.c: `csup run FILE`, the daemon in the foreground for containers. */
-int	 run_main(int argc, char **argv);
-/* Called by daemon_serve() around its loop. */
-void	 run_start(struct daemon *d);
-void	 run_stop(struct daemon *d);
-int	 run_exit_code(const struct run *r);
-int	 run_refuse_busy(const struct paths *p);
-/* The logger's MIRROR argument: "" (NULL run), "text" or "json". */
-const char *run_mirror_format(const struct run *r);
-
-/* readyz.c: GET /readyz: {} when every app that should run is ready, else NAME: why. */
-json_t	*readyz_report(struct daemon *d);
 
 #endif

@@ -13,7 +13,9 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "figures.h"
 #include "log.h"
+#include "monitor.h"
 #include "store.h"
 
 #define PRUNE_EVERY_TICKS	900	/* at most; more often for a short retention */

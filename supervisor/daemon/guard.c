@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "guard.h"
 #include "log.h"
 
 /* The tag and (in cgroup mode, if the directory exists or will) the cgroup. */

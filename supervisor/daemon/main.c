@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "run.h"
 
 int main(int argc, char **argv)
 {

@@ -6,7 +6,10 @@
 #include "applog.h"
 #include "cmd.h"
 #include "daemon.h"
+#include "reslimits_app.h"
 #include "log.h"
+#include "monitor.h"
+#include "readyz.h"
 #include "store.h"
 
 static json_t *cb_apps(void *arg)

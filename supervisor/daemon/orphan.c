@@ -27,7 +27,10 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "monitor.h"
+#include "orphan.h"
 #include "reload.h"
+#include "reslimits_app.h"
 #include "store.h"
 
 #define ORPHAN_SCAN_MS		60000

@@ -12,6 +12,8 @@
 #include "daemon.h"
 #include "health.h"
 #include "log.h"
+#include "monitor.h"
+#include "probe.h"
 #include "ready.h"
 #include "watch.h"
 

@@ -9,6 +9,7 @@
 
 #include "daemon.h"
 #include "health.h"
+#include "readyz.h"
 
 /* Why a is not ready, or NULL when it is (or need not run). */
 static const char *not_ready(struct app *a, char *buf, size_t len)

@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "env.h"
 #include "log.h"
+#include "probe.h"
 #include "reload.h"
 #include "store.h"
 #include "units.h"

@@ -5,6 +5,8 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "monitor.h"
+#include "reslimits_app.h"
 #include "units.h"
 
 static void limit_text(const struct limits_config *l, enum limit_kind k, char *buf,

@@ -28,7 +28,9 @@
 #include "config_node.h"
 #include "daemon.h"
 #include "env.h"
+#include "guard.h"
 #include "log.h"
+#include "run.h"
 
 #define RUN_FORCE_GRACE_S	3.0	/* after the second signal's SIGKILL */
 #define RUN_SWEEP_WAIT_MS	1000

@@ -21,8 +21,12 @@
 #include "clock.h"
 #include "daemon.h"
 #include "env.h"
+#include "reslimits_app.h"
 #include "log.h"
+#include "probe.h"
 #include "resolve.h"
+#include "run.h"
+#include "spawn.h"
 #include "store.h"
 
 struct child_err {

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <signal.h>
 
-#include "daemon.h"
 #include "clock.h"
+#include "daemon.h"
+#include "guard.h"
 #include "log.h"
+#include "stop.h"
 #include "units.h"
 
 static void kill_done(struct killer *k, const struct kill_result *r)
