@@ -147,8 +147,7 @@ static void kill_done(struct killer *k, const struct kill_result *res)
 		log_warnx("%s: %d processes of its old generation survived SIGKILL", e->name,
 		    res->stuck);
 	e->old->gone = true;
-	reload_poke(d);
-	waiters_poke(d);
+	daemon_mark(d);		/* the settle step moves the reload on */
 }
 
 static void target(struct retiree *r, struct kill_target *t)
