@@ -17,14 +17,19 @@
 #include "clock.h"
 #include "daemon.h"
 #include "env.h"
-#include "reslimits_app.h"
 #include "log.h"
-#include "monitor.h"
 #include "probe.h"
+#include "reslimits_app.h"
 #include "spawn.h"
 #include "stop.h"
 #include "store.h"
 #include "units.h"
+
+void app_alert(struct app *a, const char *event, const char *detail)
+{
+	if (a->cfg.alert != NULL && a->d->alerts != NULL)
+		alert_fire(a->d->alerts, a->cfg.name, a->cfg.alert, event, detail);
+}
 
 void app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 {
@@ -199,7 +204,7 @@ static void apply(struct app *a, unsigned acts, int64_t delay)
 		    a->lc.unstable_restarts, a->restart_kind[0] ? ", the last for " : "",
 		    a->restart_kind);
 		app_record_event(a, "errored", "%s", why);
-		monitor_alert(a, "errored", why);
+		app_alert(a, "errored", why);
 	}
 	if (acts & A_SPAWN)
 		do_spawn(a);

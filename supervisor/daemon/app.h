@@ -135,5 +135,7 @@ void		 gen_release(struct generation *g);
 void		 app_cron_arm(struct app *a);
 void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Runs the app's `alert` command, if any, for event (monitor/alert.c). */
+void		 app_alert(struct app *a, const char *event, const char *detail);
 
 #endif

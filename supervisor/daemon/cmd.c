@@ -14,10 +14,10 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "env.h"
-#include "reslimits_app.h"
 #include "log.h"
 #include "probe.h"
 #include "reload.h"
+#include "reslimits_app.h"
 #include "store.h"
 #include "waiter.h"
 

@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "health.h"
 #include "log.h"
+#include "loggers.h"
 #include "monitor.h"
 #include "orphan.h"
 #include "reload.h"
@@ -192,31 +193,6 @@ static int prepare(struct daemon *d, bool fg)
 	return 1;
 }
 
-void daemon_logger_add(struct daemon *d, pid_t pid)
-{
-	struct logger_pid *l = malloc(sizeof(*l));
-
-	if (l == NULL)
-		return;	/* only the shutdown grace period forgets about it */
-	l->pid = pid;
-	l->next = d->loggers;
-	d->loggers = l;
-}
-
-static bool logger_reaped(struct daemon *d, pid_t pid)
-{
-	for (struct logger_pid **p = &d->loggers; *p; p = &(*p)->next) {
-		if ((*p)->pid == pid) {
-			struct logger_pid *l = *p;
-
-			*p = l->next;
-			free(l);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The one ev_child of the daemon: every child, ours or inherited, lands here. */
 static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
 {
@@ -229,7 +205,7 @@ static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
 			break;
 		}
 	}
-	if (a == NULL && logger_reaped(d, w->rpid)) {
+	if (a == NULL && loggers_reaped(&d->loggers, w->rpid)) {
 		daemon_mark(d);
 		return;
 	}
@@ -266,17 +242,6 @@ static void finish(struct daemon *d)
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
-/* Signals every logger still running; their number. */
-static int signal_loggers(struct daemon *d, int sig)
-{
-	int n = 0;
-
-	for (struct logger_pid *l = d->loggers; l != NULL; l = l->next)
-		if (kill(l->pid, sig) == 0)
-			n++;
-	return n;
-}
-
 /*
  * Loggers still draining when every app is gone: the drain is bounded.
  * First SIGTERM (the logger counts what it could not write as dropped and
@@ -290,11 +255,11 @@ static void shutdown_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	switch (d->logger_phase++) {
 	case 0:
 		log_warnx("loggers still draining after %.0f s: ending them (%d)",
-		    LOGGER_GRACE_S, signal_loggers(d, SIGTERM));
+		    LOGGER_GRACE_S, loggers_signal(d->loggers, SIGTERM));
 		break;
 	case 1:
 		log_warnx("loggers still running after SIGTERM: killed (%d)",
-		    signal_loggers(d, SIGKILL));
+		    loggers_signal(d->loggers, SIGKILL));
 		break;
 	default:
 		log_warnx("killed loggers not reaped; exiting anyway");
@@ -497,11 +462,6 @@ static void store_check_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		ev_timer_again(loop, &d->store_retry);
 }
 
-void daemon_mark(struct daemon *d)
-{
-	d->dirty = true;
-}
-
 /* The one place observers run: after the callbacks of a loop turn. */
 static void settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
@@ -563,8 +523,6 @@ static void setup_loop(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	struct logger_pid *l;
-
 	monitor_stop(d);
 	orphan_timer_stop(d);
 	ctl_close(&d->ctl);
@@ -573,10 +531,7 @@ static void teardown(struct daemon *d)
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
 	health_lib_close(d->health_lib);	/* after the last checker */
-	while ((l = d->loggers) != NULL) {
-		d->loggers = l->next;
-		free(l);
-	}
+	loggers_free(&d->loggers);
 	ev_timer_stop(d->loop, &d->sample_timer);
 	ev_timer_stop(d->loop, &d->store_retry);
 	ev_prepare_stop(d->loop, &d->store_check);
@@ -609,6 +564,7 @@ int daemon_serve(bool fg, struct run *run)
 
 	TAILQ_INIT(&d.apps);
 	ctl_init(&d.ctl);
+	d.mirror = run_mirror_format(run);
 	TAILQ_INIT(&d.waiters);
 	clean_slate();
 	if (store_tune_memory() == -1)

@@ -22,14 +22,10 @@
 #include "paths.h"
 #include "reslimits.h"
 
+struct logger_pid;
 struct waiter;
 struct run;
 TAILQ_HEAD(waiter_head, waiter);
-
-struct logger_pid {
-	pid_t			 pid;
-	struct logger_pid	*next;
-};
 
 #define SAMPLES_KEEP_DEFAULT_MS	(24LL * 3600 * 1000)
 
@@ -56,7 +52,7 @@ struct daemon {
 	int64_t			 samples_keep_ms;	/* $CSUP_SAMPLES_KEEP, default 24 h */
 	int64_t			 last_scan_ms;
 	unsigned		 sample_ticks;
-	struct logger_pid	*loggers;
+	struct logger_pid	*loggers;	/* loggers.c: until reaped */
 	bool			 shutting_down;
 	bool			 exiting;
 	char			 exe[PATH_MAX];	/* this binary, for loggers */
@@ -67,6 +63,7 @@ struct daemon {
 	struct health_lib	*health_lib;	/* libcurl, from the first health check */
 	struct metrics_counters	 counters;
 	struct run		*run;		/* `csup run` (run.c), else NULL */
+	const char		*mirror;	/* the loggers' MIRROR argument (run.c) */
 	struct reload_state	*reload;	/* reload.c */
 };
 
@@ -80,7 +77,9 @@ void	 daemon_shutdown(struct daemon *d);
  * logger): waiters, the sample timer and the shutdown are settled once,
  * before the loop next waits. The core marks; it never calls them.
  */
-void	 daemon_mark(struct daemon *d);
-void	 daemon_logger_add(struct daemon *d, pid_t pid);
+static inline void daemon_mark(struct daemon *d)
+{
+	d->dirty = true;
+}
 
 #endif

@@ -6,10 +6,10 @@
 #include "applog.h"
 #include "cmd.h"
 #include "daemon.h"
-#include "reslimits_app.h"
 #include "log.h"
 #include "monitor.h"
 #include "readyz.h"
+#include "reslimits_app.h"
 #include "store.h"
 
 static json_t *cb_apps(void *arg)
@@ -87,12 +87,6 @@ void monitor_stop(struct daemon *d)
 	d->alerts = NULL;
 }
 
-void monitor_alert(struct app *a, const char *event, const char *detail)
-{
-	if (a->cfg.alert != NULL && a->d->alerts != NULL)
-		alert_fire(a->d->alerts, a->cfg.name, a->cfg.alert, event, detail);
-}
-
 /* Lines the app's logger could not write since the last report (docs/daemon.md, Logs). */
 static void dropped_lines(struct app *a)
 {
@@ -128,14 +122,14 @@ void monitor_after_sample(struct daemon *d)
 			continue;
 		if (!ev.restart) {
 			app_record_event(a, watchdog_kind(ev.verdict), "%s", ev.detail);
-			monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
+			app_alert(a, watchdog_kind(ev.verdict), ev.detail);
 			continue;
 		}
 		/* Refused once a stop, kill or restart is under way: the user wins. */
 		if (!app_restart_for(a, AE_LIMIT_RESTART, watchdog_kind(ev.verdict), "%s",
 		    ev.detail))
 			continue;
-		monitor_alert(a, watchdog_kind(ev.verdict), ev.detail);
+		app_alert(a, watchdog_kind(ev.verdict), ev.detail);
 		d->counters.leak_restarts++;
 	}
 }

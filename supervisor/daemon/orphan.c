@@ -27,7 +27,6 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "monitor.h"
 #include "orphan.h"
 #include "reload.h"
 #include "reslimits_app.h"
@@ -263,7 +262,7 @@ static void report(struct scan *sc)
 		snprintf(detail, sizeof(detail), "orphans killed %d: tagged with this app, "
 		    "owned by no live generation", sc->per_app[i]);
 		app_record_event(a, "orphans", "%s", detail);
-		monitor_alert(a, "orphans", detail);
+		app_alert(a, "orphans", detail);
 	}
 	if (sc->unknown > 0) {
 		snprintf(detail, sizeof(detail), "orphans killed %d: of no known app",

@@ -12,7 +12,6 @@
 #include "daemon.h"
 #include "health.h"
 #include "log.h"
-#include "monitor.h"
 #include "probe.h"
 #include "ready.h"
 #include "watch.h"
@@ -127,7 +126,7 @@ static void health_on_failure(const char *why, void *arg)
 	    a->cfg.health.retries);
 	if (a->lc.state == ST_ONLINE &&
 	    app_restart_for(a, AE_LIMIT_RESTART, "health", "%s", detail))
-		monitor_alert(a, "health", detail);
+		app_alert(a, "health", detail);
 }
 
 static void watch_begin(struct app *a)

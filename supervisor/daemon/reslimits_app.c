@@ -5,7 +5,6 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "monitor.h"
 #include "reslimits_app.h"
 #include "units.h"
 
@@ -36,7 +35,7 @@ void limits_app_poll(struct app *a)
 		    oom == 1 ? "" : "es", a->cfg.limits.memory > 0 ? size : "-",
 		    a->gen.number);
 		app_record_event(a, "oom", "%s", detail);
-		monitor_alert(a, "oom", detail);
+		app_alert(a, "oom", detail);
 	}
 	if (pids > 0) {
 		a->pids_hits += pids;
@@ -44,7 +43,7 @@ void limits_app_poll(struct app *a)
 		    "(generation %d)", (unsigned long long)pids, pids == 1 ? "" : "s",
 		    a->cfg.limits.pids, a->gen.number);
 		app_record_event(a, "pids", "%s", detail);
-		monitor_alert(a, "pids", detail);
+		app_alert(a, "pids", detail);
 	}
 }
 
@@ -69,7 +68,7 @@ bool limits_app_watchdog(struct app *a)
 	if (!app_restart_for(a, AE_LIMIT_RESTART, "pids", "%s", detail))
 		return false;
 	a->pids_hits++;
-	monitor_alert(a, "pids", detail);
+	app_alert(a, "pids", detail);
 	return true;
 }
 

@@ -21,11 +21,11 @@
 #include "clock.h"
 #include "daemon.h"
 #include "env.h"
-#include "reslimits_app.h"
 #include "log.h"
+#include "loggers.h"
 #include "probe.h"
+#include "reslimits_app.h"
 #include "resolve.h"
-#include "run.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -181,7 +181,7 @@ static void exec_logger(struct app *a, const char *exe, const int in[2])
 	paths_app_dropfile(&a->d->paths, a->cfg.name, drop, sizeof(drop));
 	snprintf(size, sizeof(size), "%lld", (long long)a->cfg.log_max_size);
 	snprintf(files, sizeof(files), "%d", a->cfg.log_max_files);
-	const char *mirror = run_mirror_format(a->d->run);
+	const char *mirror = a->d->mirror;
 
 	setsid();
 	child_reset_signals();
@@ -286,7 +286,7 @@ static int fork_both(struct app *a, const char *path, const char *logexe, char *
 		return -1;
 	if (*logger == 0)
 		exec_logger(a, logexe, in);
-	daemon_logger_add(a->d, *logger);
+	loggers_add(&a->d->loggers, *logger);
 	/* Made after the logger's fork: only the app may hold its write end. */
 	if (high_pipe(status) == -1 || (*pid = fork()) == -1)
 		return -1;
