@@ -234,6 +234,7 @@ static void store_output(struct worker *w, struct session *s, json_t *obs,
 			.prompt_number = s->last_prompt,
 		};
 		queue_store_obs(w, s, &o);
+		queue_agent_answered(w, s, Q_OBSERVATION);
 	}
 	if (sum != NULL) {
 		struct sum_input m = {
@@ -246,6 +247,7 @@ static void store_output(struct worker *w, struct session *s, json_t *obs,
 			.prompt_number = s->last_prompt,
 		};
 		queue_store_summary(w, s, &m);
+		queue_agent_answered(w, s, Q_SUMMARIZE);
 	}
 }
 

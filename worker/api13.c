@@ -310,7 +310,7 @@ static int r_observation(struct worker *w, struct MHD_Connection *c,
 	struct session *s;
 	char *project = NULL;
 	int64_t known;
-	int n;
+	int n, r, tx = 0;
 
 	if (b == NULL)
 		return rc;
@@ -358,22 +358,37 @@ static int r_observation(struct worker *w, struct MHD_Connection *c,
 	tu.input = json_object_get(b, "tool_input");
 	tu.response = json_object_get(b, "tool_response");
 	tu.prompt_number = n > 0 ? n : 1;
+	/* The tool_uses row and the queued event's pending_messages row in
+	 * one transaction: after a crash both are there or neither. */
+	tx = store_tx_begin(w->store) == 0;
 	if (store13_tool_use(w->store, &tu) == 0 && tu.tool_use_id != NULL) {
 		/* the same tool use again (a retried hook): stored once */
 		rc = http_reply(c, 200, json_pack("{s:s, s:s}", "status",
 		    "skipped", "reason", "duplicate"));
 		goto out;
 	}
-	ev = json_pack("{s:s, s:O?, s:O?, s:s?, s:i}", "tool_name", tool,
-	    "tool_input", json_object_get(b, "tool_input"), "tool_response",
-	    json_object_get(b, "tool_response"), "cwd", cwd, "prompt_number",
-	    tu.prompt_number);
+	ev = json_pack("{s:s, s:O?, s:O?, s:s?, s:i, s:s?, s:s?, s:s?}",
+	    "tool_name", tool, "tool_input", json_object_get(b, "tool_input"),
+	    "tool_response", json_object_get(b, "tool_response"), "cwd", cwd,
+	    "prompt_number", tu.prompt_number, "tool_use_id", tu.tool_use_id,
+	    "agent_id", tu.agent_id, "agent_type", tu.agent_type);
 	if (ev == NULL)
 		goto out;
-	session_enqueue(s, Q_OBSERVATION, ev);
+	r = session_enqueue(w, s, Q_OBSERVATION, ev);
 	json_decref(ev);
-	rc = http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
+	if (tx && store_tx_commit(w->store) < 0)
+		r = -1;
+	tx = 0;
+	if (r < 0)
+		rc = http_reply_error(c, 500, "Store error");
+	else if (r == 1)        /* the same tool_use_id is still queued */
+		rc = http_reply(c, 200, json_pack("{s:s, s:s}", "status",
+		    "skipped", "reason", "duplicate"));
+	else
+		rc = http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
 out:
+	if (tx)
+		store_tx_commit(w->store);
 	free(project);
 	json_decref(b);
 	return rc;
@@ -400,9 +415,10 @@ static int r_summarize(struct worker *w, struct MHD_Connection *c,
 	    jstr(b, "last_assistant_message"), "prompt_number", n > 0 ? n : 1);
 	if (ev == NULL)
 		goto out;
-	session_enqueue(s, Q_SUMMARIZE, ev);
+	n = session_enqueue(w, s, Q_SUMMARIZE, ev);
 	json_decref(ev);
-	rc = http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
+	rc = n < 0 ? http_reply_error(c, 500, "Out of memory") :
+	    http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
 out:
 	json_decref(b);
 	return rc;

@@ -283,7 +283,7 @@ static int enqueue(struct worker *w, struct MHD_Connection *c,
 	}
 	if ((s = need_session(w, c, id, &rc)) == NULL)
 		goto out;
-	session_enqueue(s, kind, b);
+	session_enqueue(w, s, kind, b);
 	rc = http_reply(c, 200, json_pack("{s:s}", "status", "queued"));
 out:
 	json_decref(b);

@@ -285,6 +285,9 @@ int main(int argc, char **argv)
 	 * every observation from here on carries its content_hash. */
 	if (memdb_has13_any(store_db(w.store)) == 1)
 		api13_ensure(&w);
+	/* Before serving: what a previous run left queued (kill -9, power
+	 * loss) is processed first. */
+	queue_recover(&w);
 	settings_write_if_missing(w.host, w.port);
 	if ((w.sse = sse_new()) == NULL ||
 	    (w.mcp = mcp_new(argv[0], env_int("CLAUDE_MEM_SEARCH_TIMEOUT_MS",

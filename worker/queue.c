@@ -74,23 +74,119 @@ struct session *session_get_or_start(struct worker *w, int64_t id, int *found)
 	return s;
 }
 
-void session_enqueue(struct session *s, enum qkind kind, json_t *body)
+static const char *kind_name(enum qkind kind)
+{
+	return kind == Q_OBSERVATION ? "observation" : "summarize";
+}
+
+static struct qitem *push(struct session *s, enum qkind kind, json_t *body,
+    int64_t pending_id)
 {
 	struct qitem *q = calloc(1, sizeof(*q));
 
-	if (q == NULL) {
-		log_warnx("session %lld: out of memory, event dropped",
-		    (long long)s->id);
-		return;
-	}
+	if (q == NULL)
+		return NULL;
 	q->kind = kind;
 	q->body = json_incref(body);
+	q->pending_id = pending_id;
 	if (json_is_integer(json_object_get(body, "prompt_number")))
 		s->last_prompt = (int)json_integer_value(json_object_get(body,
 		    "prompt_number"));
 	*s->tail = q;
 	s->tail = &q->next;
 	s->qlen++;
+	return q;
+}
+
+int session_enqueue(struct worker *w, struct session *s, enum qkind kind,
+    json_t *body)
+{
+	int64_t pid = 0;
+
+	if (w->mem13) {
+		pid = store13_pending_add(w->store, s->id, s->claude_id,
+		    kind_name(kind), body);
+		if (pid == 0)
+			return 1;
+		if (pid < 0) {
+			log_warnx("session %lld: event not persisted, queued in "
+			    "memory only", (long long)s->id);
+			pid = 0;
+		}
+	}
+	if (push(s, kind, body, pid) == NULL) {
+		/* a persisted row is queued again at the next start */
+		log_warnx("session %lld: out of memory, event not queued",
+		    (long long)s->id);
+		return -1;
+	}
+	return 0;
+}
+
+/* A pending_messages row as the body its route had queued. */
+static json_t *pending_body(json_t *row)
+{
+	static const char *const keys[] = { "tool_name", "tool_input",
+	    "tool_response", "cwd", "last_user_message",
+	    "last_assistant_message", "agent_id", "agent_type", "tool_use_id" };
+	json_t *b = json_object(), *v, *d;
+	size_t i;
+
+	if (b == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = json_object_get(row, keys[i]);
+		if (!json_is_string(v))
+			continue;
+		/* tool values were stored as JSON text: raw values again */
+		d = i == 1 || i == 2 ? json_loads(json_string_value(v),
+		    JSON_DECODE_ANY, NULL) : NULL;
+		json_object_set_new(b, keys[i], d ? d : json_incref(v));
+	}
+	v = json_object_get(row, "prompt_number");
+	if (json_is_integer(v))
+		json_object_set(b, "prompt_number", v);
+	return b;
+}
+
+void queue_recover(struct worker *w)
+{
+	json_t *rows, *r, *body;
+	struct session *s;
+	int64_t sid;
+	size_t i, n = 0;
+	int found;
+
+	if (!w->mem13 || (rows = store13_pending_load(w->store)) == NULL)
+		return;
+	json_array_foreach(rows, i, r) {
+		sid = json_integer_value(json_object_get(r, "session_db_id"));
+		if ((s = session_get_or_start(w, sid, &found)) == NULL) {
+			log_warnx("pending message %lld: session %lld %s; left "
+			    "in place", (long long)json_integer_value(
+			    json_object_get(r, "id")), (long long)sid,
+			    found == 0 ? "unknown" : "not loaded");
+			continue;
+		}
+		body = pending_body(r);
+		if (body != NULL && push(s, strcmp(json_string_value(
+		    json_object_get(r, "message_type")), "summarize") == 0 ?
+		    Q_SUMMARIZE : Q_OBSERVATION, body,
+		    json_integer_value(json_object_get(r, "id"))) != NULL)
+			n++;
+		json_decref(body);
+	}
+	json_decref(rows);
+	if (n > 0)
+		log_info("%zu queued event(s) left by the previous run queued "
+		    "again", n);
+}
+
+void queue_agent_answered(struct worker *w, struct session *s,
+    enum qkind kind)
+{
+	if (w->mem13)
+		store13_pending_answered(w->store, s->id, kind_name(kind));
 }
 
 void session_drop(struct worker *w, struct session *s)
@@ -109,8 +205,13 @@ void session_complete(struct worker *w, struct session *s)
 {
 	/* The queue is drained now so the summary of a Stop followed at once
 	 * by SessionEnd is not lost. An agent keeps its session until it
-	 * closes its stdout (main loop). */
+	 * closes its stdout (main loop). One transaction: a summary and
+	 * its pending row's removal land together. */
+	int tx = store_tx_begin(w->store) == 0;
+
 	queue_run_session(w, s, INT_MAX);
+	if (tx)
+		store_tx_commit(w->store);
 	store_session_finish(w->store, s->id, "completed");
 	sse_broadcast(w->sse, "session_completed", "session", json_pack(
 	    "{s:I}", "sessionDbId", (json_int_t)s->id));
@@ -229,8 +330,8 @@ static void do_summarize(struct worker *w, struct session *s, json_t *body)
 	json_decref(rows);
 }
 
-/* With an agent the event goes to it; it answers on its stdout later. */
-static void process(struct worker *w, struct session *s, struct qitem *q)
+/* With an agent the event goes to it (1); it answers on its stdout later. */
+static int process(struct worker *w, struct session *s, struct qitem *q)
 {
 	if (s->agent != NULL && agent_alive(s->agent)) {
 		json_t *ev = json_deep_copy(q->body);
@@ -241,7 +342,7 @@ static void process(struct worker *w, struct session *s, struct qitem *q)
 		json_object_set_new(ev, "project", json_string(s->project));
 		if (agent_send(s->agent, ev) == 0) {
 			json_decref(ev);
-			return;
+			return 1;
 		}
 		json_decref(ev);
 		log_warnx("session %lld: agent gone; built-in extractor takes over",
@@ -251,6 +352,7 @@ static void process(struct worker *w, struct session *s, struct qitem *q)
 		do_observation(w, s, q->body);
 	else
 		do_summarize(w, s, q->body);
+	return 0;
 }
 
 int queue_run_session(struct worker *w, struct session *s, int max)
@@ -263,7 +365,12 @@ int queue_run_session(struct worker *w, struct session *s, int max)
 		if (s->head == NULL)
 			s->tail = &s->head;
 		s->qlen--;
-		process(w, s, q);
+		/* In the loop's write transaction: the observation and the
+		 * removal of its pending row are committed together. */
+		if (process(w, s, q) == 1 && q->pending_id > 0)
+			store13_pending_processing(w->store, q->pending_id);
+		else if (q->pending_id > 0)
+			store13_pending_done(w->store, q->pending_id);
 		json_decref(q->body);
 		free(q);
 		done++;

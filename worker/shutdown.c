@@ -68,6 +68,7 @@ static int step_sessions(struct worker *w)
 	int64_t start = now_ms();
 	struct session *s;
 	int n = corpus_calls_abort(w);  /* corpus agents: killed, reaped */
+	int tx;
 
 	for (s = w->sessions; s != NULL; s = s->next)
 		if (s->agent != NULL) {
@@ -82,7 +83,10 @@ static int step_sessions(struct worker *w)
 	/* What is still queued is stored by the built-in extractor (the
 	 * agents are gone), then the sessions are dropped; agent_free reaps
 	 * whatever SIGKILL just hit. */
+	tx = store_tx_begin(w->store) == 0;
 	queue_run(w, INT_MAX);
+	if (tx)
+		store_tx_commit(w->store);
 	while (w->sessions != NULL)
 		session_drop(w, w->sessions);
 	return n;

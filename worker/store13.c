@@ -362,3 +362,102 @@ json_t *store13_match(struct store *s, const char *q, const char *project,
 	r = rows(s, st);
 	return r;
 }
+
+/* ---- pending_messages: 13's queue, persisted ------------------------- */
+
+static const char *const pending_cols[] = {
+	"tool_name", "tool_input", "tool_response", "cwd", "last_user_message",
+	"last_assistant_message", "agent_id", "agent_type", "tool_use_id",
+};
+
+/*
+ * The event as a 'pending' row; strings are stored as they are, other
+ * JSON values as JSON text (13 stores JSON.stringify of the tool values).
+ * The row id; 0 when (session, tool_use_id) is already queued; -1 error.
+ */
+int64_t store13_pending_add(struct store *s, int64_t session_db_id,
+    const char *cid, const char *type, json_t *body)
+{
+	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO pending_messages "
+	    "(session_db_id, content_session_id, message_type, tool_name, "
+	    "tool_input, tool_response, cwd, last_user_message, "
+	    "last_assistant_message, agent_id, agent_type, tool_use_id, "
+	    "prompt_number, status, created_at_epoch) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?14)");
+	json_t *pn = json_object_get(body, "prompt_number");
+	size_t i;
+	int64_t ms;
+
+	if (st == NULL)
+		return -1;
+	memdb_now(NULL, &ms);
+	sqlite3_bind_int64(st, 1, session_db_id);
+	bind_text(st, 2, cid);
+	bind_text(st, 3, type);
+	for (i = 0; i < sizeof(pending_cols) / sizeof(pending_cols[0]); i++)
+		bind_raw(st, 4 + (int)i, json_object_get(body, pending_cols[i]));
+	if (json_is_integer(pn))
+		sqlite3_bind_int64(st, 13, json_integer_value(pn));
+	sqlite3_bind_int64(st, 14, ms);
+	if (done(s, st) < 0)
+		return -1;
+	return sqlite3_changes(store_db(s)) > 0 ?
+	    sqlite3_last_insert_rowid(store_db(s)) : 0;
+}
+
+/* Handed to an agent: 'processing' until it answers (or the next start). */
+int store13_pending_processing(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pending_messages SET status = "
+	    "'processing' WHERE id = ?1");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return done(s, st);
+}
+
+/* Done: 13 deletes the row (its statuses are pending and processing). */
+int store13_pending_done(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = prep(s, "DELETE FROM pending_messages WHERE id = ?1");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return done(s, st);
+}
+
+/*
+ * An agent's answer of this type: the oldest event of that type it was
+ * handed is done (agents answer in order; one answered out of order only
+ * moves which row waits for the next start).
+ */
+int store13_pending_answered(struct store *s, int64_t session_db_id,
+    const char *type)
+{
+	sqlite3_stmt *st = prep(s, "DELETE FROM pending_messages WHERE id = "
+	    "(SELECT MIN(id) FROM pending_messages WHERE session_db_id = ?1 AND "
+	    "message_type = ?2 AND status = 'processing')");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, session_db_id);
+	bind_text(st, 2, type);
+	return done(s, st);
+}
+
+/*
+ * Start-up: what a previous run (or 13's own worker) left queued, oldest
+ * first; what was handed to an agent that never answered is pending again.
+ */
+json_t *store13_pending_load(struct store *s)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pending_messages SET status = "
+	    "'pending' WHERE status = 'processing'");
+
+	if (st == NULL || done(s, st) < 0)
+		return NULL;
+	st = prep(s, "SELECT * FROM pending_messages ORDER BY id");
+	return rows(s, st);
+}

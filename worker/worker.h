@@ -116,6 +116,14 @@ json_t *store13_obs_batch(struct store *, json_t *ids, int asc, int limit,
 json_t *store13_tool_uses_batch(struct store *, json_t *ids, int limit,
     const char *project, const char *cid);
 json_t *store13_projects(struct store *);
+/* pending_messages, 13's queue (type: "observation" or "summarize"). */
+int64_t store13_pending_add(struct store *, int64_t session_db_id,
+    const char *cid, const char *type, json_t *body);
+int store13_pending_processing(struct store *, int64_t id);
+int store13_pending_done(struct store *, int64_t id);
+int store13_pending_answered(struct store *, int64_t session_db_id,
+    const char *type);
+json_t *store13_pending_load(struct store *);
 
 /* ---- extract.c: the deterministic extractor and summary builder ------ */
 struct tool_event {
@@ -139,6 +147,7 @@ struct qitem {
 	struct qitem *next;
 	enum qkind kind;
 	json_t *body;           /* the request body as received */
+	int64_t pending_id;     /* its pending_messages row; 0: none */
 };
 
 struct agent;
@@ -159,7 +168,15 @@ struct worker;
 struct session *session_find(struct worker *, int64_t id);
 /* Load from the store and start (agent if configured); NULL if unknown. */
 struct session *session_get_or_start(struct worker *, int64_t id, int *found);
-void session_enqueue(struct session *, enum qkind, json_t *body);
+/* Queue an event; with the 13 layer it is also a pending_messages row
+ * (written in the caller's transaction if one is open) until it is done.
+ * 0 queued, 1 already queued (same tool_use_id), -1 out of memory. */
+int session_enqueue(struct worker *, struct session *, enum qkind,
+    json_t *body);
+/* Start-up, before serving: queue again what pending_messages holds. */
+void queue_recover(struct worker *);
+/* An agent answered with an observation or summary. */
+void queue_agent_answered(struct worker *, struct session *, enum qkind);
 /* SessionEnd: drain the queue, mark completed, end the agent or drop. */
 void session_complete(struct worker *, struct session *);
 /* Remove and free (agent stopped); the caller updated the store. */

@@ -101,3 +101,69 @@ obs_count() { [ "$(sql 'SELECT COUNT(*) FROM observations')" -eq "$1" ]; }
 	wait_until 10 obs_count 6
 	[ "$(sql "SELECT COUNT(*) FROM observations WHERE title LIKE 'Ran %make bench%'")" -eq 1 ]
 }
+
+pending_is() { [ "$(sql 'SELECT COUNT(*) FROM pending_messages')" -eq "$1" ]; }
+processing_is() { [ "$(sql "SELECT COUNT(*) FROM pending_messages WHERE status = 'processing'")" -eq "$1" ]; }
+done_13() {
+	[ "$(sql 'SELECT COUNT(*) FROM observations')" -eq "$1" ] &&
+	[ "$(sql 'SELECT COUNT(*) FROM session_summaries')" -eq "$2" ] &&
+	[ "$(sql 'SELECT COUNT(*) FROM pending_messages')" -eq 0 ]
+}
+
+@test "pending_messages: events queued when the worker is killed -9 are all stored after the restart, once" {
+	# an agent that reads every event and never answers holds the queue
+	export CLAUDE_MEM_AGENT_CMD="echo \$\$ >>'$WTMP/agent.pids'; exec cat >/dev/null"
+	worker_start
+	init13 >/dev/null
+	for i in $(seq 1 12); do
+		run tool_use Bash "{\"command\":\"make t75$i\"}" "{\"stdout\":\"built $i\"}" "toolu_k$i"
+		[ "$output" = '200 {"status":"queued"}' ]
+	done
+	run post /api/sessions/summarize "{\"contentSessionId\":\"$CID\",\"last_assistant_message\":\"all built\"}"
+	[ "$output" = '200 {"status":"queued"}' ]
+	# 13's queue table holds them, handed to the agent and unanswered
+	wait_until 10 processing_is 13
+	[ "$(sql "SELECT message_type || '|' || tool_name || '|' || tool_input || '|' || tool_use_id || '|' || content_session_id FROM pending_messages ORDER BY id LIMIT 1")" = "observation|Bash|{\"command\":\"make t751\"}|toolu_k1|$CID" ]
+	[ "$(sql "SELECT message_type || '|' || last_assistant_message FROM pending_messages ORDER BY id DESC LIMIT 1")" = 'summarize|all built' ]
+	kill -KILL "$WPID"
+	wait "$WPID" 2>/dev/null || true
+	WPID=""
+	while read -r p; do kill -KILL "$p" 2>/dev/null || true; done <"$WTMP/agent.pids"
+	[ "$(sql 'SELECT COUNT(*) FROM observations')" -eq 0 ]
+	pending_is 13
+	# a row 13's own worker left in the same table is taken too
+	sql "INSERT INTO pending_messages (session_db_id, content_session_id, message_type, tool_name, tool_input, tool_response, cwd, prompt_number, status, created_at_epoch) SELECT id, content_session_id, 'observation', 'Grep', '{\"pattern\":\"yylex\"}', '{\"filenames\":[\"/src/d13/lex.c\"]}', '/src/d13', 1, 'pending', 1 FROM sdk_sessions WHERE content_session_id = '$CID'"
+	# restarted without the agent: the built-in extractor stores each once
+	unset CLAUDE_MEM_AGENT_CMD
+	worker_start
+	wait_until 20 done_13 13 1
+	[ "$(sql "SELECT COUNT(DISTINCT title) FROM observations WHERE title LIKE 'Ran %make t75%'")" -eq 12 ]
+	[ "$(sql "SELECT COUNT(*) FROM observations WHERE title = 'Searched for \"yylex\"'")" -eq 1 ]
+	[ "$(sql "SELECT notes FROM session_summaries")" = 'all built' ]
+	[ "$(sql 'SELECT COUNT(*) FROM tool_uses')" -eq 12 ]
+	grep -q 'queued event(s) left by the previous run queued again' "$WTMP/worker.log"
+	# and another start re-does nothing
+	worker_stop
+	worker_start
+	run api GET /api/readiness
+	[ "$output" = '200 {"status":"ready"}' ]
+	worker_stop
+	done_13 13 1
+}
+
+@test "pending_messages: an event leaves the queue in the transaction that stores it" {
+	worker_start
+	init13 >/dev/null
+	for i in $(seq 1 40); do
+		tool_use Read "{\"file_path\":\"/src/d13/f$i.c\"}" "{\"file\":{\"content\":\"x\"}}" "toolu_q$i" >/dev/null
+	done
+	# right away: each event is either still queued or stored, never both
+	# and never neither
+	kill -KILL "$WPID"
+	wait "$WPID" 2>/dev/null || true
+	WPID=""
+	[ "$(sql 'SELECT (SELECT COUNT(*) FROM observations) + (SELECT COUNT(*) FROM pending_messages)')" -eq 40 ]
+	worker_start
+	wait_until 20 done_13 40 0
+	[ "$(sql 'SELECT COUNT(DISTINCT title) FROM observations')" -eq 40 ]
+}
