@@ -104,11 +104,14 @@ static int slurp(int fd, struct sbuf *out, char *err, size_t errlen)
 			    SMART_CTAGS, SMART_CTAGS_TIMEOUT_MS / 1000);
 			return -1;
 		}
-		if (poll(&pfd, 1, (int)left) < 0) {
+		switch (poll(&pfd, 1, (int)left)) {
+		case -1:
 			if (errno == EINTR)
 				continue;
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
+		case 0:
+			continue;	/* the deadline, checked above */
 		}
 		r = read(fd, buf, sizeof(buf));
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))

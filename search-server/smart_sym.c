@@ -177,6 +177,23 @@ static int starts(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* Is the value of the declaration at start an arrow function or a
+ * function expression (its parameters may span lines)? */
+static int js_function(const struct smart_file *f, int start)
+{
+	const char *l;
+	int i;
+
+	for (i = start; i < start + 4 && (size_t)i < f->nlines; i++) {
+		l = f->lines[i];
+		if (strstr(l, "=>") != NULL || strstr(l, "function") != NULL)
+			return 1;
+		if (strchr(l, ';') != NULL || strchr(l, '{') != NULL)
+			return 0;
+	}
+	return 0;
+}
+
 /* 13's kind of a ctags tag; NULL: not a symbol 13 lists. */
 static const char *kind_of(const struct smart_file *f, json_t *tag,
     int start)
@@ -209,8 +226,7 @@ static const char *kind_of(const struct smart_file *f, json_t *tag,
 	/* 13 lists `const f = () => ...` and function expressions. */
 	if ((strcmp(k, "constant") == 0 || strcmp(k, "variable") == 0) &&
 	    is_js(f))
-		return strstr(l, "=>") || strstr(l, "function") ?
-		    "function" : NULL;
+		return js_function(f, start) ? "function" : NULL;
 	if (is_lang(f, "rust") && strcmp(k, "interface") == 0)
 		return "trait";
 	/* Go: 13 sees method declarations and type declarations. */

@@ -52,6 +52,8 @@ deb() {
 	for lib in libev libyaml libsqlite3 libmicrohttpd libjansson libnettle libc6; do
 		grep -q "$lib" <<<"$depends" || { echo "no $lib in: $depends"; false; }
 	done
+	# mem-search's code tools run ctags
+	grep -q '^ Recommends: .*universal-ctags' <<<"$output"
 }
 
 @test "unpacked into a temporary root, the binary runs" {

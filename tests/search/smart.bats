@@ -76,7 +76,10 @@ setup() {
 	cd "$P" || return 1
 }
 
-teardown() { search_teardown; }
+teardown() {
+	pkill -KILL -f 'sleep 73519' 2>/dev/null || true
+	search_teardown
+}
 
 @test "smart_outline: a C file's symbols with their lines, 13's layout" {
 	run search_call smart_outline '{"file_path":"src/calc.c"}'
@@ -228,4 +231,44 @@ Available symbols:
 	    '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"claude-mem-13"}}')"
 	[ "$(sed -n 2p <<<"$out" | jq -c '[.result.tools[] | select(.name | startswith("smart_")) | [.name, .inputSchema.required]]')" = \
 	    '[["smart_search",["query"]],["smart_unfold",["file_path","symbol_name"]],["smart_outline",["file_path"]]]' ]
+}
+
+# A ctags on PATH made by the test: SCRIPT is its body.
+fake_ctags() {
+	mkdir -p "$T/fakebin"
+	printf '#!/bin/sh\n%s\n' "$1" >"$T/fakebin/ctags"
+	chmod +x "$T/fakebin/ctags"
+}
+
+# One call with PATH=$T/fakebin for mem-search only; the reply line.
+call_with_fake() {
+	{ search_init_line
+		printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"smart_outline","arguments":{"file_path":"src/calc.c"}}}'
+	} | PATH="$T/fakebin" "$SEARCH_BIN" 2>"$T/stderr" | sed -n 2p
+}
+
+@test "a ctags without JSON output (not universal-ctags): isError" {
+	fake_ctags 'echo "ctags: Unknown option: --output-format" >&2; exit 1'
+	run call_with_fake
+	echo "$output"
+	[ "$(jq -r .result.isError <<<"$output")" = true ]
+	[[ "$(jq -r '.result.content[0].text' <<<"$output")" == *'ctags failed (exit status 1): universal-ctags with JSON output is needed'* ]]
+}
+
+ctags_marker_gone() {
+	if pgrep -f 'sleep 73519' >/dev/null; then
+		return 1
+	fi
+}
+
+@test "a ctags that hangs is killed after 30 s; the call answers isError" {
+	fake_ctags "exec $(command -v sleep) 73519"
+	local t0=$SECONDS
+	run call_with_fake
+	echo "$output"
+	[ "$(jq -r .result.isError <<<"$output")" = true ]
+	[[ "$(jq -r '.result.content[0].text' <<<"$output")" == *'ctags took longer than 30 s'* ]]
+	[ $((SECONDS - t0)) -ge 29 ]
+	[ $((SECONDS - t0)) -lt 120 ]
+	search_wait_until 10 ctags_marker_gone
 }
