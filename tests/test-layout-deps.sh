@@ -33,6 +33,18 @@ while IFS= read -r h; do
 	home[$name]=$dir
 done < <(find supervisor common monit -name '*.h' | sort)
 
+# A header named like one included as <name.h> anywhere (e.g. a spawn.h
+# beside a test's <spawn.h>) would shadow the system's on the include path
+# of every library that sees its folder.
+while IFS= read -r name; do
+	[ -n "${home[$name]:-}" ] || continue
+	echo "FAIL: header $name of ${home[$name]}/ shadows the <$name> included in:"
+	grep -rlE "^[[:space:]]*#[[:space:]]*include[[:space:]]*<$name>" \
+	    supervisor common monit tests/unit | sed 's/^/  /'
+	rc=1
+done < <(grep -rhoE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<[^>]+>' \
+	    supervisor common monit tests/unit | sed 's/.*<//; s/>.*//' | sort -u)
+
 edges=$(
 	grep -rHo --include='*.[ch]' \
 	    '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*"' supervisor common monit |

@@ -20,7 +20,7 @@
 #include "log.h"
 #include "probe.h"
 #include "reslimits_app.h"
-#include "spawn.h"
+#include "spawn_app.h"
 #include "stop.h"
 #include "store.h"
 #include "units.h"

@@ -26,7 +26,7 @@
 #include "probe.h"
 #include "reslimits_app.h"
 #include "resolve.h"
-#include "spawn.h"
+#include "spawn_app.h"
 #include "store.h"
 
 struct child_err {

@@ -1,8 +1,8 @@
 /*
- * spawn.h: starting a generation (spawn.c), for the lifecycle (app.c).
+ * spawn_app.h: starting a generation (spawn.c), for the lifecycle (app.c).
  */
-#ifndef CSUP_SPAWN_H
-#define CSUP_SPAWN_H
+#ifndef CSUP_SPAWN_APP_H
+#define CSUP_SPAWN_APP_H
 
 #include <stddef.h>
 
