@@ -3,6 +3,7 @@
  * smart_unfold) over universal-ctags, private to these files.
  *
  * smart_ctags.c  runs ctags as a bounded child, its JSON lines parsed
+ * smart_load.c   a file's bytes and lines, 13's language name
  * smart_sym.c    a file's lines and tags -> 13's symbols (kinds, line
  *                ranges, signatures, doc lines, nesting, imports)
  * smart_fmt.c    13's text: the folded view of a file, the unfold text
@@ -55,15 +56,17 @@ struct smart_file {
 int	 smart_ctags(char *const *paths, size_t n, json_t **tags, char *err,
 	    size_t errlen);
 
-/* smart_sym.c */
+/* smart_load.c */
 /* 13's language name of a path by its extension, or NULL. */
 const char *smart_language(const char *path);
 /* Read abs (at most max bytes) into f: -1 with errno (EFBIG too big). */
 int	 smart_file_load(struct smart_file *f, const char *abs,
 	    const char *shown, size_t max);
+void	 smart_file_free(struct smart_file *f);
+
+/* smart_sym.c */
 /* The symbols and imports of f from ctags' tags whose "path" is f->abs. */
 int	 smart_file_symbols(struct smart_file *f, json_t *tags);
-void	 smart_file_free(struct smart_file *f);
 
 /* smart_fmt.c */
 /* 13's folded view of a file (its outline text). */

@@ -370,42 +370,37 @@ static struct match *matches(struct walk *w, struct query *qy, size_t *n)
 	return m;
 }
 
-static void report(struct sbuf *b, struct walk *w, const char *query,
-    struct match *m, size_t nm, size_t max)
+/* The files whose symbols are listed (at most max), marked in fold;
+ * 13's token estimate of their folded views, *nfold set. */
+static size_t folded(struct walk *w, const struct match *m, size_t shown,
+    size_t max, char *fold, size_t *nfold)
 {
-	size_t i, j, total = 0, tokens = 0, nfold = 0, shown = nm < max ?
-	    nm : max;
-	char *fold = calloc(w->n ? w->n : 1, 1), *doc, *t;
+	size_t i, tokens = 0;
 	struct sbuf o;
 
-	for (i = 0; i < w->n; i++)
-		total += w->files[i].nsyms;
-	for (i = 0; fold != NULL && i < shown; i++)
+	*nfold = 0;
+	for (i = 0; i < shown; i++)
 		fold[m[i].file] = 1;
-	for (i = 0; fold != NULL && i < w->n; i++) {
-		if (!fold[i] || nfold >= max) {
+	for (i = 0; i < w->n; i++) {
+		if (!fold[i] || *nfold >= max) {
 			fold[i] = 0;
 			continue;
 		}
-		nfold++;
+		(*nfold)++;
 		sbuf_init(&o);
 		smart_fmt_outline(&o, &w->files[i]);
 		tokens += (smart_js_len(o.s ? o.s : "") + 3) / 4;
 		sbuf_free(&o);
 	}
-	sbuf_printf(b, "\xf0\x9f\x94\x8d Smart Search: \"%s\"\n"
-	    "   Scanned %zu files, found %zu symbols\n", query, w->n, total);
-	if (w->truncated)
-		sbuf_printf(b, "   (the walk stopped at its limit: %d files, "
-		    "%u MiB, %d entries)\n", MAX_FILES, MAX_BYTES >> 20,
-		    MAX_ENTRIES);
-	sbuf_printf(b, "   %zu matches across %zu files (~%zu tokens for "
-	    "folded view)\n\n", shown, nfold, tokens);
-	if (shown == 0) {
-		sbuf_add(b, "   No matching symbols found.");
-		free(fold);
-		return;
-	}
+	return tokens;
+}
+
+static void list_symbols(struct sbuf *b, struct walk *w,
+    const struct match *m, size_t shown)
+{
+	size_t i;
+	char *doc;
+
 	sbuf_add(b, "\xe2\x94\x80\xe2\x94\x80 Matching Symbols "
 	    "\xe2\x94\x80\xe2\x94\x80\n\n");
 	for (i = 0; i < shown; i++) {
@@ -419,19 +414,48 @@ static void report(struct sbuf *b, struct walk *w, const char *query,
 		}
 		sbuf_add(b, "\n");
 	}
-	sbuf_add(b, "\xe2\x94\x80\xe2\x94\x80 Folded File Views "
-	    "\xe2\x94\x80\xe2\x94\x80\n\n");
-	for (j = 0; fold != NULL && j < w->n; j++)
-		if (fold[j]) {
-			sbuf_init(&o);
-			smart_fmt_outline(&o, &w->files[j]);
-			t = sbuf_take(&o);
-			sbuf_printf(b, "%s\n\n", t ? t : "");
-			free(t);
-		}
-	sbuf_add(b, "\xe2\x94\x80\xe2\x94\x80 Actions \xe2\x94\x80\xe2\x94\x80"
-	    "\n  To see full implementation: use smart_unfold with file path "
-	    "and symbol name");
+}
+
+static void report(struct sbuf *b, struct walk *w, const char *query,
+    struct match *m, size_t nm, size_t max)
+{
+	size_t i, total = 0, tokens, nfold = 0, shown = nm < max ? nm : max;
+	char *fold = calloc(w->n ? w->n : 1, 1), *t;
+	struct sbuf o;
+
+	if (fold == NULL) {
+		b->oom = 1;
+		return;
+	}
+	for (i = 0; i < w->n; i++)
+		total += w->files[i].nsyms;
+	tokens = folded(w, m, shown, max, fold, &nfold);
+	sbuf_printf(b, "\xf0\x9f\x94\x8d Smart Search: \"%s\"\n"
+	    "   Scanned %zu files, found %zu symbols\n", query, w->n, total);
+	if (w->truncated)
+		sbuf_printf(b, "   (the walk stopped at its limit: %d files, "
+		    "%u MiB, %d entries)\n", MAX_FILES, MAX_BYTES >> 20,
+		    MAX_ENTRIES);
+	sbuf_printf(b, "   %zu matches across %zu files (~%zu tokens for "
+	    "folded view)\n\n", shown, nfold, tokens);
+	if (shown == 0)
+		sbuf_add(b, "   No matching symbols found.");
+	else {
+		list_symbols(b, w, m, shown);
+		sbuf_add(b, "\xe2\x94\x80\xe2\x94\x80 Folded File Views "
+		    "\xe2\x94\x80\xe2\x94\x80\n\n");
+		for (i = 0; i < w->n; i++)
+			if (fold[i]) {
+				sbuf_init(&o);
+				smart_fmt_outline(&o, &w->files[i]);
+				t = sbuf_take(&o);
+				sbuf_printf(b, "%s\n\n", t ? t : "");
+				free(t);
+			}
+		sbuf_add(b, "\xe2\x94\x80\xe2\x94\x80 Actions "
+		    "\xe2\x94\x80\xe2\x94\x80\n  To see full implementation: "
+		    "use smart_unfold with file path and symbol name");
+	}
 	free(fold);
 }
 
