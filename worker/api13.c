@@ -745,7 +745,20 @@ int api13_route(struct worker *w, struct MHD_Connection *c, const char *method,
     const char *url, struct http_req *rq, int *handled)
 {
 	size_t i, n;
+	const char *f;
 
+	/* 13's format=json search is answered from the store; without it
+	 * /api/search stays the search server's. */
+	if (strcmp(method, "GET") == 0 && (strcmp(url, "/api/search") == 0 ||
+	    strcmp(url, "/api/search/") == 0) && (f = qarg(c, "format")) != NULL &&
+	    strcmp(f, "json") == 0) {
+		*handled = 1;
+		if (api13_ensure(w) < 0)
+			return http_reply(c, 503, json_pack("{s:s, s:s}",
+			    "status", "initializing", "error",
+			    "the claude-mem 13 schema could not be applied"));
+		return search13_json(w, c);
+	}
 	for (i = 0; i < sizeof(routes13) / sizeof(routes13[0]); i++) {
 		n = strlen(routes13[i].path);
 		if (strcmp(method, routes13[i].method) != 0 ||

@@ -389,6 +389,9 @@ int settings_write_if_missing(const char *host, int port);
 #define MEM13_VERSION "13.25.3"   /* the client version whose API we serve */
 int api13_route(struct worker *, struct MHD_Connection *, const char *method,
     const char *url, struct http_req *, int *handled);
+/* ---- search13.c: GET /api/search?format=json, 13's JSON answer ---------- */
+int search13_json(struct worker *, struct MHD_Connection *);
+
 /* Finish the sessions whose SessionEnd 13's hook left for replay. */
 void api13_replay(struct worker *);
 /* Put the 13 schema layer in place once; -1 (logged) on failure. */

@@ -167,3 +167,85 @@ done_13() {
 	wait_until 20 done_13 40 0
 	[ "$(sql 'SELECT COUNT(DISTINCT title) FROM observations')" -eq 40 ]
 }
+
+# search13 QUERY-STRING: the body of GET /api/search?QS&format=json (status
+# checked: 200).
+search13() {
+	run api GET "/api/search?$1&format=json"
+	[[ "$output" == 200* ]] || { echo "$output"; return 1; }
+	echo "${output#200 }" >"$WTMP/s.json"
+}
+sj() { json_get "$1" <"$WTMP/s.json"; }
+
+@test "search format=json: 13's {observations,sessions,prompts,totalResults,query} with its filters" {
+	worker_start
+	init13 "Tune the lexer" >/dev/null
+	tool_use Edit '{"file_path":"/src/d13/lexer.c","old_string":"a","new_string":"b"}' '{"filePath":"/src/d13/lexer.c"}' toolu_s1 >/dev/null
+	tool_use Bash '{"command":"make lexer"}' '{"stdout":"lexer built"}' toolu_s2 >/dev/null
+	tool_use Read '{"file_path":"/src/d13/parse.c"}' '{"file":{"content":"int parse;"}}' toolu_s3 >/dev/null
+	post /api/sessions/summarize "{\"contentSessionId\":\"$CID\",\"last_assistant_message\":\"lexer tuned\"}" >/dev/null
+	post /api/sessions/session-end "{\"contentSessionId\":\"$CID\"}" >/dev/null
+	post /api/sessions/init '{"contentSessionId":"d13-other","project":"other","prompt":"Port the lexer","platformSource":"codex"}' >/dev/null
+	post /api/sessions/observations '{"contentSessionId":"d13-other","tool_name":"Read","tool_input":{"file_path":"/x/other/lexer.h"},"tool_response":{"file":{"content":"x"}},"cwd":"/x/other","platformSource":"codex"}' >/dev/null
+	post /api/sessions/observations '{"contentSessionId":"d13-other","tool_name":"Bash","tool_input":{"command":"echo 字句解析"},"tool_response":{"stdout":"ok"},"cwd":"/x/other","platformSource":"codex"}' >/dev/null
+	wait_until 10 obs_count 5
+	wait_until 10 bash -c "[ \"\$(sqlite3 '$DB' 'SELECT COUNT(*) FROM session_summaries')\" -eq 1 ]"
+
+	search13 "query=lexer"
+	[ "$(sj 'list(d.keys())')" = "['observations', 'sessions', 'prompts', 'totalResults', 'query']" ]
+	[ "$(sj 'd["query"]')" = lexer ]
+	[ "$(sj 'sorted(o["title"] for o in d["observations"])')" = "['Edited lexer.c', 'Ran \`make lexer\`', 'Read lexer.h']" ]
+	[ "$(sj 'len(d["sessions"]), len(d["prompts"])')" = "(1, 2)" ]
+	[ "$(sj 'd["totalResults"]')" -eq 6 ]
+	# the rows as 13 returns them: the table's columns, JSON arrays as text
+	[ "$(sj 'sorted(k for k in ["id","memory_session_id","project","type","title","subtitle","narrative","facts","concepts","files_read","files_modified","prompt_number","content_hash","created_at","created_at_epoch"] if k not in d["observations"][0])')" = "[]" ]
+	[ "$(sj 'all(isinstance(o["files_modified"], str) for o in d["observations"])')" = True ]
+	[ "$(sj 'd["sessions"][0]["memory_session_id"] + " " + d["sessions"][0]["request"]')" = "$CID Tune the lexer" ]
+	[ "$(sj 'sorted(p["prompt_text"] + "|" + p["project"] + "|" + p["platform_source"] for p in d["prompts"])')" = "['Port the lexer|other|codex', 'Tune the lexer|d13|claude']" ]
+	# type: a category, or an observation type (observations only)
+	search13 "query=lexer&type=observations"
+	[ "$(sj 'len(d["observations"]), len(d["sessions"]), len(d["prompts"]), d["totalResults"]')" = "(3, 0, 0, 3)" ]
+	search13 "query=lexer&type=sessions,prompts"
+	[ "$(sj 'len(d["observations"]), len(d["sessions"]), len(d["prompts"])')" = "(0, 1, 2)" ]
+	search13 "query=lexer&type=change"
+	[ "$(sj '[o["title"] for o in d["observations"]], len(d["sessions"])')" = "(['Edited lexer.c'], 0)" ]
+	search13 "query=lexer&obs_type=discovery&type=observations"
+	[ "$(sj 'sorted(o["title"] for o in d["observations"])')" = "['Ran \`make lexer\`', 'Read lexer.h']" ]
+	# project, platformSource
+	search13 "query=lexer&project=other"
+	[ "$(sj '[o["title"] for o in d["observations"]], len(d["sessions"]), [p["prompt_text"] for p in d["prompts"]]')" = "(['Read lexer.h'], 0, ['Port the lexer'])" ]
+	search13 "query=lexer&platformSource=codex&type=observations"
+	[ "$(sj '[o["title"] for o in d["observations"]]')" = "['Read lexer.h']" ]
+	# dates: epoch ms or ISO
+	now=$(( $(date +%s) * 1000 ))
+	search13 "query=lexer&dateStart=$(( now + 3600000 ))"
+	[ "$(sj 'd["totalResults"]')" -eq 0 ]
+	search13 "query=lexer&dateStart=2020-01-01&dateEnd=$(( now + 3600000 ))&type=observations"
+	[ "$(sj 'd["totalResults"]')" -eq 3 ]
+	search13 "query=lexer&dateEnd=2020-01-01T00:00:00Z"
+	[ "$(sj 'd["totalResults"]')" -eq 0 ]
+	# orderBy, limit, offset (each list)
+	search13 "query=lexer&type=observations&orderBy=date_asc"
+	[ "$(sj '[o["id"] for o in d["observations"]] == sorted(o["id"] for o in d["observations"])')" = True ]
+	search13 "query=lexer&type=observations&orderBy=date_desc&limit=2"
+	[ "$(sj '[o["id"] for o in d["observations"]]')" = "[4, 2]" ]
+	search13 "query=lexer&type=observations&orderBy=date_desc&limit=2&offset=2"
+	[ "$(sj '[o["id"] for o in d["observations"]]')" = "[1]" ]
+	# filters alone, no query
+	search13 "obs_type=discovery&project=d13"
+	[ "$(sj 'sorted(o["title"] for o in d["observations"]), d["query"]')" = "(['Ran \`make lexer\`', 'Read parse.c'], '')" ]
+	# an unsegmented script (here CJK) is a substring match, as in 13
+	search13 "query=%E5%AD%97%E5%8F%A5"
+	[ "$(sj '[o["title"] for o in d["observations"]], d["query"]')" = "(['Ran \`echo 字句解析\`'], '字句')" ]
+	search13 "query=nothing-like-it"
+	[ "$(sj 'd')" = "{'observations': [], 'sessions': [], 'prompts': [], 'totalResults': 0, 'query': 'nothing-like-it'}" ]
+	run api GET "/api/search?format=json"
+	[ "$output" = '400 {"error":"Either query or filters required for search"}' ]
+	run api GET "/api/search?query=lexer&format=json&orderBy=sideways"
+	[[ "$output" == '400 {"error":"ValidationError"'* ]]
+	run api GET "/api/search?query=lexer&format=json&dateStart=yesterday"
+	[[ "$output" == '400 {"error":"ValidationError"'*dateStart* ]]
+	# without format=json /api/search is still the search server's route
+	run api GET "/api/search?query=lexer"
+	[[ "$output" == 503* ]]
+}
