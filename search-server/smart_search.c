@@ -464,6 +464,10 @@ static size_t max_results(json_t *args)
 	json_t *v = json_object_get(args, "max_results");
 	double d = json_is_number(v) ? json_number_value(v) : 0;
 
+	/* 13 slices with whatever it got: "5" works there as 5. */
+	if (json_is_string(v))
+		d = strtod(json_string_value(v), NULL);
+
 	return d >= 1 && d < 1e6 ? (size_t)d : DEF_RESULTS;
 }
 

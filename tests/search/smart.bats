@@ -190,6 +190,8 @@ Available symbols:
 	echo "$output"
 	[ "$(grep -c '^  [a-z]* .* ([a-z/]*\.[a-z]*:[0-9]*)$' <<<"$output")" -eq 2 ]
 	[[ "${lines[2]}" == '   2 matches across '* ]]
+	run search_call smart_search '{"query":"a","max_results":"1"}'
+	[ "$(grep -c '^  [a-z]* .* ([a-z/]*\.[a-z]*:[0-9]*)$' <<<"$output")" -eq 1 ]
 	run search_call smart_search '{"query":"zzqqxx"}'
 	[ "$output" = '🔍 Smart Search: "zzqqxx"
    Scanned 3 files, found 11 symbols
