@@ -47,6 +47,7 @@ struct daemon {
 	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
 	ev_prepare		 settle;	/* daemon.c: observers, once a loop turn */
 	bool			 dirty;		/* an app or a waiter changed: settle */
+	ev_timer		 trim_timer;	/* daemon.c: freed heap back, after a burst */
 	ev_timer		 store_retry;	/* replays writes queued on a locked csup.db */
 	int64_t			 sample_ms;
 	int64_t			 samples_keep_ms;	/* $CSUP_SAMPLES_KEEP, default 24 h */
