@@ -30,6 +30,7 @@ struct corpus_run {
 	int status;             /* wait status once reaped */
 	int timed_out, too_big, failed;
 	int64_t deadline;
+	int timeout_ms;
 };
 
 static int64_t mono_ms(void)
@@ -116,6 +117,7 @@ struct corpus_run *corpus_run_start(const char *cmd, const char *input,
 		return NULL;
 	}
 	r->deadline = mono_ms() + timeout_ms;
+	r->timeout_ms = timeout_ms;
 	return r;
 fail:
 	close_fd(&in[0]);
@@ -240,8 +242,7 @@ int corpus_run_result(struct corpus_run *r, char **answer, char *err,
 	*answer = NULL;
 	if (r->timed_out) {
 		snprintf(err, errlen, "corpus agent: no answer within %lld ms "
-		    "(%s); killed", (long long)corpus_agent_timeout_ms(),
-		    CORPUS_TIMEOUT_ENV);
+		    "(%s); killed", (long long)r->timeout_ms, CORPUS_TIMEOUT_ENV);
 		return -1;
 	}
 	if (r->failed) {
