@@ -18,6 +18,7 @@
 #include "probe.h"
 #include "reload.h"
 #include "reslimits_app.h"
+#include "serve.h"
 #include "store.h"
 #include "waiter.h"
 

@@ -33,6 +33,7 @@
 #include "orphan.h"
 #include "reload.h"
 #include "run.h"
+#include "serve.h"
 #include "stop.h"
 #include "store.h"
 #include "units.h"
@@ -248,7 +249,7 @@ static void finish(struct daemon *d)
  * Loggers still draining when every app is gone: the drain is bounded.
  * First SIGTERM (the logger counts what it could not write as dropped and
  * says so in csup.log), then SIGKILL; the daemon exits once the reaper has
- * seen every logger go (daemon_shutdown_poke), or after a last grace.
+ * seen every logger go (shutdown_settle), or after a last grace.
  */
 static void shutdown_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {

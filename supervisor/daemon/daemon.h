@@ -68,11 +68,6 @@ struct daemon {
 	struct reload_state	*reload;	/* reload.c */
 };
 
-/* daemon.c */
-int	 daemon_main(int argc, char **argv);
-/* The daemon; run: `csup run` (run.c), always in the foreground. Exit code. */
-int	 daemon_serve(bool fg, struct run *run);
-void	 daemon_shutdown(struct daemon *d);
 /*
  * Something observers care about changed (an app's state, a waiter, a
  * logger): waiters, the sample timer and the shutdown are settled once,

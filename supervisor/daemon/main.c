@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "daemon.h"
 #include "run.h"
+#include "serve.h"
 
 int main(int argc, char **argv)
 {

@@ -31,6 +31,7 @@
 #include "guard.h"
 #include "log.h"
 #include "run.h"
+#include "serve.h"
 
 #define RUN_FORCE_GRACE_S	3.0	/* after the second signal's SIGKILL */
 #define RUN_SWEEP_WAIT_MS	1000
