@@ -8,6 +8,8 @@
  *   CLAUDE_MEM_DATA_DIR (~/.claude-mem), CLAUDE_MEM_AGENT_CMD (unset: the
  *   built-in extractor), CLAUDE_MEM_SEARCH_BIN (mem-search beside us),
  *   CLAUDE_MEM_SEARCH_TIMEOUT_MS (5000), NOTIFY_SOCKET,
+ *   CLAUDE_MEM_CORPUS_AGENT_CMD (unset: the built-in retrieval answer),
+ *   CLAUDE_MEM_CORPUS_AGENT_TIMEOUT_MS (60000),
  *   MEM_WORKER_TEST_SKIP_CLEANUP=1 (TEST ONLY: exit on SIGTERM without the
  *   shutdown chain, leaving children behind for a supervisor to sweep).
  * main() reads as the start-up checklist; the loop is poll() over the
