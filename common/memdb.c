@@ -105,9 +105,11 @@ static int has_column(sqlite3 *db, const char *table, const char *column,
 	sqlite3_stmt *st = NULL;
 	int rc, found = 0;
 
-	/* table_info takes no bound parameter: the name is one of ours. */
+	/* table_xinfo (not table_info, which hides generated columns such
+	 * as the 13 layer's content_session_id); it takes no bound
+	 * parameter: the name is one of ours. */
 	char sql[128];
-	snprintf(sql, sizeof(sql), "PRAGMA table_info(%s)", table);
+	snprintf(sql, sizeof(sql), "PRAGMA table_xinfo(%s)", table);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

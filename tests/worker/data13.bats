@@ -100,6 +100,15 @@ obs_count() { [ "$(sql 'SELECT COUNT(*) FROM observations')" -eq "$1" ]; }
 	[ "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ux_observations_session_hash' AND sql LIKE 'CREATE UNIQUE INDEX%'")" -eq 1 ]
 	[ "$(sql 'PRAGMA integrity_check')" = ok ]
 	[ "$(sql "SELECT COUNT(*) FROM observations_fts WHERE observations_fts MATCH 'kqueue'")" -eq 1 ]
+	# a store layered by the previous mem-worker (no hash, no index, no
+	# queue table) gets the missing steps at start-up, before any request
+	worker_stop
+	sql "DROP INDEX ux_observations_session_hash; DROP TABLE pending_messages; UPDATE observations SET content_hash = NULL; CREATE INDEX idx_observations_content_hash ON observations(sdk_session_id, content_hash)"
+	worker_start
+	[ "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ux_observations_session_hash', 'pending_messages')")" -eq 2 ]
+	[ "$(sql "SELECT COUNT(*) FROM sqlite_master WHERE name = 'idx_observations_content_hash'")" -eq 0 ]
+	[ "$(sql 'SELECT COUNT(*) FROM observations WHERE content_hash IS NULL')" -eq 1 ]
+	[ "$(sql 'SELECT id, title, narrative FROM observations ORDER BY id')" = "$before" ]
 	# the old session goes on storing through 13's routes, deduplicated
 	CID=orig-session-1
 	init13 "and now benchmark" >/dev/null
@@ -127,10 +136,14 @@ done_13() {
 		run tool_use Bash "{\"command\":\"make t75$i\"}" "{\"stdout\":\"built $i\"}" "toolu_k$i"
 		[ "$output" = '200 {"status":"queued"}' ]
 	done
+	# a seed-era route's event (JSON-encoded tool values) joins the same queue
+	sid="$(sql "SELECT id FROM sdk_sessions WHERE content_session_id = '$CID'")"
+	run api POST "/sessions/$sid/observations" '{"tool_name":"Read","tool_input":"{\"file_path\":\"/src/d13/seed75.c\"}","tool_response":"\"x\"","prompt_number":1,"cwd":"/src/d13"}'
+	[ "$output" = '200 {"status":"queued"}' ]
 	run post /api/sessions/summarize "{\"contentSessionId\":\"$CID\",\"last_assistant_message\":\"all built\"}"
 	[ "$output" = '200 {"status":"queued"}' ]
 	# 13's queue table holds them, handed to the agent and unanswered
-	wait_until 10 processing_is 13
+	wait_until 10 processing_is 14
 	[ "$(sql "SELECT message_type || '|' || tool_name || '|' || tool_input || '|' || tool_use_id || '|' || content_session_id FROM pending_messages ORDER BY id LIMIT 1")" = "observation|Bash|{\"command\":\"make t751\"}|toolu_k1|$CID" ]
 	[ "$(sql "SELECT message_type || '|' || last_assistant_message FROM pending_messages ORDER BY id DESC LIMIT 1")" = 'summarize|all built' ]
 	kill -KILL "$WPID"
@@ -138,14 +151,15 @@ done_13() {
 	WPID=""
 	while read -r p; do kill -KILL "$p" 2>/dev/null || true; done <"$WTMP/agent.pids"
 	[ "$(sql 'SELECT COUNT(*) FROM observations')" -eq 0 ]
-	pending_is 13
+	pending_is 14
 	# a row 13's own worker left in the same table is taken too
 	sql "INSERT INTO pending_messages (session_db_id, content_session_id, message_type, tool_name, tool_input, tool_response, cwd, prompt_number, status, created_at_epoch) SELECT id, content_session_id, 'observation', 'Grep', '{\"pattern\":\"yylex\"}', '{\"filenames\":[\"/src/d13/lex.c\"]}', '/src/d13', 1, 'pending', 1 FROM sdk_sessions WHERE content_session_id = '$CID'"
 	# restarted without the agent: the built-in extractor stores each once
 	unset CLAUDE_MEM_AGENT_CMD
 	worker_start
-	wait_until 20 done_13 13 1
+	wait_until 20 done_13 14 1
 	[ "$(sql "SELECT COUNT(DISTINCT title) FROM observations WHERE title LIKE 'Ran %make t75%'")" -eq 12 ]
+	[ "$(sql "SELECT files_read FROM observations WHERE title = 'Read seed75.c'")" = '["/src/d13/seed75.c"]' ]
 	[ "$(sql "SELECT COUNT(*) FROM observations WHERE title = 'Searched for \"yylex\"'")" -eq 1 ]
 	[ "$(sql "SELECT notes FROM session_summaries")" = 'all built' ]
 	[ "$(sql 'SELECT COUNT(*) FROM tool_uses')" -eq 12 ]
@@ -156,7 +170,7 @@ done_13() {
 	run api GET /api/readiness
 	[ "$output" = '200 {"status":"ready"}' ]
 	worker_stop
-	done_13 13 1
+	done_13 14 1
 }
 
 @test "pending_messages: an event leaves the queue in the transaction that stores it" {
