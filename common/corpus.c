@@ -28,20 +28,6 @@ static const char *const types9[] = { "decision", "bugfix", "feature",
     "refactor", "discovery", "change", "security_alert", "security_note",
     "sensitive" };
 
-static void seterr(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- names -------------------------------------------------------------- */
 
 int corpus_name_valid(const char *name)
@@ -454,7 +440,7 @@ static json_t *select_obs(sqlite3 *db, json_t *f, char *err, size_t errlen)
 	free(phrase);
 	return out;
 fail:
-	seterr(err, errlen, "corpus: %s", sqlite3_errmsg(db));
+	memdb_seterr(err, errlen, "corpus: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	free(phrase);
 	json_decref(out);
@@ -759,7 +745,7 @@ static json_t *assemble(sqlite3 *db, const char *name, const char *desc,
 	    "session_id", session ? session : json_null(),
 	    "observations", obs);
 	if (c == NULL) {
-		seterr(err, errlen, "corpus: out of memory");
+		memdb_seterr(err, errlen, "corpus: out of memory");
 		return NULL;
 	}
 	sp = system_prompt(c);
@@ -833,7 +819,7 @@ static int make_dir(const char *dir, char *err, size_t errlen)
 		    (mkdir(dir, 0700) == 0 || errno == EEXIST))
 			return 0;
 	}
-	seterr(err, errlen, "%s: %s", dir, strerror(errno));
+	memdb_seterr(err, errlen, "%s: %s", dir, strerror(errno));
 	return -1;
 }
 
@@ -861,7 +847,7 @@ int corpus_write(const char *dir, json_t *c, char *err, size_t errlen)
 	int fd = -1, rc = -1, saved;
 
 	if (path_of(dir, name, path, sizeof(path)) < 0) {
-		seterr(err, errlen, "%s", corpus_bad_name);
+		memdb_seterr(err, errlen, "%s", corpus_bad_name);
 		return -1;
 	}
 	if (make_dir(dir, err, errlen) < 0)
@@ -869,7 +855,7 @@ int corpus_write(const char *dir, json_t *c, char *err, size_t errlen)
 	snprintf(tmp, sizeof(tmp), "%s/.%s" SUFFIX ".tmp.%d", dir, name,
 	    (int)getpid());
 	if ((text = json_dumps(c, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL) {
-		seterr(err, errlen, "corpus: out of memory");
+		memdb_seterr(err, errlen, "corpus: out of memory");
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
@@ -887,7 +873,7 @@ int corpus_write(const char *dir, json_t *c, char *err, size_t errlen)
 	goto out;
 fail:
 	saved = errno;
-	seterr(err, errlen, "%s: %s", path, strerror(saved));
+	memdb_seterr(err, errlen, "%s: %s", path, strerror(saved));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -905,7 +891,7 @@ int corpus_read(const char *dir, const char *name, json_t **out, char *err,
 
 	*out = NULL;
 	if (path_of(dir, name, path, sizeof(path)) < 0) {
-		seterr(err, errlen, "%s", corpus_bad_name);
+		memdb_seterr(err, errlen, "%s", corpus_bad_name);
 		return -1;
 	}
 	if (access(path, F_OK) < 0 && errno == ENOENT)
@@ -924,14 +910,14 @@ int corpus_delete(const char *dir, const char *name, char *err, size_t errlen)
 	char path[4400];
 
 	if (path_of(dir, name, path, sizeof(path)) < 0) {
-		seterr(err, errlen, "%s", corpus_bad_name);
+		memdb_seterr(err, errlen, "%s", corpus_bad_name);
 		return -1;
 	}
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	seterr(err, errlen, "%s: %s", path, strerror(errno));
+	memdb_seterr(err, errlen, "%s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -1035,7 +1021,7 @@ int corpus_prime(const char *dir, json_t *c, char *err, size_t errlen)
 	char id[37];
 
 	if (uuid4(id) < 0) {
-		seterr(err, errlen, "getrandom: %s", strerror(errno));
+		memdb_seterr(err, errlen, "getrandom: %s", strerror(errno));
 		return -1;
 	}
 	json_object_set_new(c, "session_id", json_string(id));

@@ -15,10 +15,7 @@
 
 #include <nettle/sha2.h>
 
-static void seterr(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
+void memdb_seterr(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,7 +88,7 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		seterr(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -188,7 +185,7 @@ static int record_version(sqlite3 *db, int version, char *err, size_t errlen)
 	memdb_now(iso, NULL);
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO schema_versions "
 	    "(version, applied_at) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	sqlite3_bind_int(st, 1, version);
@@ -196,7 +193,7 @@ static int record_version(sqlite3 *db, int version, char *err, size_t errlen)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -269,7 +266,7 @@ static int mig_v4(sqlite3 *db, char *err, size_t errlen)
 	int max = memdb_schema_version(db);
 
 	if (max < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (max != 0)
@@ -287,7 +284,7 @@ static int add_column(sqlite3 *db, const char *table, const char *column,
 	int r = has_column(db, table, column, NULL);
 
 	if (r < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 1)
@@ -351,7 +348,7 @@ static int mig_v7(sqlite3 *db, char *err, size_t errlen)
 	int r = summaries_have_unique(db);
 
 	if (r < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 1 && exec(db, sql_v7, err, errlen) < 0)
@@ -411,7 +408,7 @@ static int mig_v9(sqlite3 *db, char *err, size_t errlen)
 	int r = has_column(db, "observations", "text", &notnull);
 
 	if (r < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 1 && notnull) {
@@ -464,7 +461,7 @@ static int mig_v10(sqlite3 *db, char *err, size_t errlen)
 	int r = has_object(db, "table", "user_prompts");
 
 	if (r < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 0 && exec(db, sql_v10, err, errlen) < 0)
@@ -549,7 +546,7 @@ static int fts_ensure(sqlite3 *db, char *err, size_t errlen)
 		return -1;
 	return exec(db, sql_fts_sum_triggers, err, errlen);
 dberr:
-	seterr(err, errlen, "%s", sqlite3_errmsg(db));
+	memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 	return -1;
 }
 
@@ -735,7 +732,7 @@ static int apply_13(sqlite3 *db, char *err, size_t errlen)
 		    cols_13[i].decl, err, errlen) < 0)
 			return -1;
 	if ((r = has_column(db, "observations", "content_hash", NULL)) < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	/* The rebuild drops observations' FTS triggers: made again below. */
@@ -745,7 +742,7 @@ static int apply_13(sqlite3 *db, char *err, size_t errlen)
 	if (exec(db, sql_13_rest, err, errlen) < 0)
 		return -1;
 	if ((r = has_object(db, "index", "ux_observations_session_hash")) < 0) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 1)
@@ -755,7 +752,7 @@ static int apply_13(sqlite3 *db, char *err, size_t errlen)
 	if (sqlite3_create_function(db, "memdb_content_hash", 3, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, sql_content_hash, NULL, NULL) !=
 	    SQLITE_OK) {
-		seterr(err, errlen, "%s", sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return exec(db, sql_13_hash, err, errlen);
@@ -798,7 +795,7 @@ int memdb_ensure13(sqlite3 *db, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	seterr(err, errlen, "claude-mem 13 layer: %s", why);
+	memdb_seterr(err, errlen, "claude-mem 13 layer: %s", why);
 	return -1;
 }
 
@@ -829,8 +826,8 @@ static int run_one(sqlite3 *db, const struct migration *m, char *err,
 	if (m->version > 0) {
 		r = version_applied(db, m->version);
 		if (r < 0) {
-			seterr(err, errlen, "migration %d: %s", m->version,
-			    sqlite3_errmsg(db));
+			memdb_seterr(err, errlen, "migration %d: %s",
+			    m->version, sqlite3_errmsg(db));
 			return -1;
 		}
 		if (r == 1)
@@ -854,7 +851,8 @@ static int run_one(sqlite3 *db, const struct migration *m, char *err,
 	}
 	return 0;
 fail:
-	seterr(err, errlen, "migration %d (%s): %s", m->version, m->name, why);
+	memdb_seterr(err, errlen, "migration %d (%s): %s", m->version, m->name,
+	    why);
 	return -1;
 }
 
@@ -900,7 +898,7 @@ static int mkdir_parent(const char *path, char *err, size_t errlen)
 	char *slash;
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
-		seterr(err, errlen, "path too long");
+		memdb_seterr(err, errlen, "path too long");
 		return -1;
 	}
 	slash = strrchr(dir, '/');
@@ -908,7 +906,7 @@ static int mkdir_parent(const char *path, char *err, size_t errlen)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		seterr(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+		memdb_seterr(err, errlen, "mkdir %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -928,11 +926,11 @@ static int open_ro(const char *path, sqlite3 *db, char *err, size_t errlen)
 	int r = has_object(db, "table", "sdk_sessions");
 
 	if (r < 0) {
-		seterr(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		memdb_seterr(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		return -1;
 	}
 	if (r == 0) {
-		seterr(err, errlen, "%s: no claude-mem schema yet", path);
+		memdb_seterr(err, errlen, "%s: no claude-mem schema yet", path);
 		return -1;
 	}
 	return 0;
@@ -951,7 +949,7 @@ int memdb_open(const char *path, int readonly, sqlite3 **out, char *err,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL)
 	    != SQLITE_OK) {
-		seterr(err, errlen, "%s: %s", path,
+		memdb_seterr(err, errlen, "%s: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		goto fail;
 	}

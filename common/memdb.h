@@ -191,4 +191,11 @@ void memdb_now(char iso[32], int64_t *epoch_ms);
 /* An epoch in milliseconds formatted the same way. */
 void memdb_iso_from_ms(int64_t epoch_ms, char iso[32]);
 
+/*
+ * printf into err (errlen bytes) for the err/errlen pairs of this library;
+ * err NULL or errlen 0 is a no-op.
+ */
+void memdb_seterr(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
