@@ -16,21 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *text(const char *t, int is_error)
-{
-	json_t *r = json_pack("{s:[{s:s,s:s}]}", "content", "type", "text",
-	    "text", t);
-
-	if (r != NULL && is_error)
-		json_object_set_new(r, "isError", json_true());
-	return r;
-}
-
 /* The answer (stolen) as 13's POST tools give it. */
 static json_t *answer(json_t *a)
 {
 	char *s = a ? json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	json_t *r = s ? text(s, 0) : text("out of memory", 1);
+	json_t *r = s ? tools13_text(s, 0) : tools13_text("out of memory", 1);
 
 	free(s);
 	json_decref(a);
@@ -47,7 +37,7 @@ static json_t *refused(int status, json_t *body)
 	if (asprintf(&msg, "Error calling Worker API: Worker API error (%d): %s",
 	    status, s ? s : "{}") < 0)
 		msg = NULL;
-	r = text(msg ? msg : "out of memory", 1);
+	r = tools13_text(msg ? msg : "out of memory", 1);
 	free(msg);
 	free(s);
 	json_decref(body);
@@ -75,8 +65,8 @@ static int name_arg(json_t *args, const char *dir, char *name, json_t **cp,
 
 	*cp = NULL;
 	if (raw == NULL || raw[strspn(raw, " \t\r\n")] == '\0') {
-		*res = text("Tool execution failed: Missing required argument: "
-		    "name", 1);
+		*res = tools13_text("Tool execution failed: Missing required "
+		    "argument: name", 1);
 		return 0;
 	}
 	if (corpus_name_clean(raw, name, CORPUS_NAME_MAX + 1) < 0) {
@@ -130,7 +120,7 @@ static json_t *list(const char *dir)
 {
 	json_t *l = corpus_list(dir);
 	char *s = json_dumps(l, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_t *r = s ? text(s, 0) : text("out of memory", 1);
+	json_t *r = s ? tools13_text(s, 0) : tools13_text("out of memory", 1);
 
 	free(s);
 	json_decref(l);

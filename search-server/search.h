@@ -285,6 +285,8 @@ json_t	*tools_list(void);
 int	 tools13_list(json_t *list);
 int	 tools13_call(struct search_ctx *, const char *name, json_t *args,
 	    json_t **result);
+/* A CallToolResult with one text item t (copied), "isError" when is_error. */
+json_t	*tools13_text(const char *t, int is_error);
 /* smart*.c: 13's code tools over universal-ctags (-1: not one of them). */
 int	 smart_call(struct search_ctx *, const char *name, json_t *args,
 	    json_t **result);

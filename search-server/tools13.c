@@ -173,7 +173,7 @@ int tools13_list(json_t *list)
 	return 0;
 }
 
-static json_t *text(const char *t, int is_error)
+json_t *tools13_text(const char *t, int is_error)
 {
 	json_t *r = json_pack("{s:[{s:s,s:s}]}", "content", "type", "text",
 	    "text", t);
@@ -187,7 +187,7 @@ static json_t *text(const char *t, int is_error)
 static json_t *json_text(json_t *answer)
 {
 	char *s = json_dumps(answer, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	json_t *r = s ? text(s, 0) : text("out of memory", 1);
+	json_t *r = s ? tools13_text(s, 0) : tools13_text("out of memory", 1);
 
 	free(s);
 	return r;
@@ -311,8 +311,8 @@ static json_t *get_observations(struct search_ctx *sc, json_t *args)
 	char err[256];
 
 	if (ids == NULL)
-		return text("get_observations: \"ids\" (an array of observation "
-		    "IDs) is required", 1);
+		return tools13_text("get_observations: \"ids\" (an array of "
+		    "observation IDs) is required", 1);
 	a = rows(sc, order && strcmp(order, "date_asc") == 0 ?
 	    "SELECT * FROM observations WHERE id IN (SELECT value FROM "
 	    "json_each(?1)) AND (?2 IS NULL OR project = ?2) "
@@ -324,7 +324,7 @@ static json_t *get_observations(struct search_ctx *sc, json_t *args)
 	    BATCH_MAX), NULL, err, sizeof(err));
 	json_decref(ids);
 	if (a == NULL)
-		return text(err, 1);
+		return tools13_text(err, 1);
 	r = json_text(a);
 	json_decref(a);
 	return r;
@@ -338,7 +338,8 @@ static json_t *get_tool_uses(struct search_ctx *sc, json_t *args)
 	int has;
 
 	if (ids == NULL)
-		return text("get_tool_uses: \"ids\" (an array) is required", 1);
+		return tools13_text("get_tool_uses: \"ids\" (an array) is "
+		    "required", 1);
 	/* A store no claude-mem 13 client has written yet has no tool uses. */
 	has = sqlite3_prepare_v2(sc->db, "SELECT 1 FROM tool_uses LIMIT 0", -1,
 	    &st, NULL) == SQLITE_OK;
@@ -355,7 +356,7 @@ static json_t *get_tool_uses(struct search_ctx *sc, json_t *args)
 	    err, sizeof(err));
 	json_decref(ids);
 	if (a == NULL)
-		return text(err, 1);
+		return tools13_text(err, 1);
 	r = json_text(a);
 	json_decref(a);
 	return r;
@@ -396,14 +397,14 @@ static json_t *session_start_context(struct search_ctx *sc, json_t *args)
 
 	if (json_array_size(projects) == 0) {
 		json_decref(projects);
-		return text("session_start_context: \"project\" or \"projects\" "
-		    "is required", 1);
+		return tools13_text("session_start_context: \"project\" or "
+		    "\"projects\" is required", 1);
 	}
 	t = memdb_context_text(sc->db, projects,
 	    json_is_true(json_object_get(args, "colors")),
 	    json_is_true(json_object_get(args, "full")));
 	json_decref(projects);
-	r = t ? text(t, 0) : text(sqlite3_errmsg(sc->db), 1);
+	r = t ? tools13_text(t, 0) : tools13_text(sqlite3_errmsg(sc->db), 1);
 	free(t);
 	return r;
 }
@@ -414,7 +415,7 @@ int tools13_call(struct search_ctx *sc, const char *name, json_t *args,
 	char err[512];
 
 	if (strcmp(name, "important_workflow") == 0) {
-		*result = text(workflow_text, 0);
+		*result = tools13_text(workflow_text, 0);
 		return 0;
 	}
 	if (!served(name))
@@ -429,7 +430,7 @@ int tools13_call(struct search_ctx *sc, const char *name, json_t *args,
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "Search failed: %s", err);
-		*result = text(msg, 1);
+		*result = tools13_text(msg, 1);
 		return 0;
 	}
 	if (strcmp(name, "get_observations") == 0)
