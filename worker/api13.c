@@ -44,26 +44,6 @@ static const char *jstr(json_t *o, const char *k)
 	    : NULL;
 }
 
-/* 400 {"error":"ValidationError","issues":[{path,message}]} */
-static int invalid(struct MHD_Connection *c, const char *field,
-    const char *message)
-{
-	return http_reply(c, 400, json_pack("{s:s, s:[{s:[s], s:s}]}", "error",
-	    "ValidationError", "issues", "path", field, "message", message));
-}
-
-/* The body as an object; NULL with a 400 sent. */
-static json_t *body(struct MHD_Connection *c, struct http_req *rq, int *rc)
-{
-	char err[200];
-	json_t *b = http_body_json(rq, 1, err, sizeof(err));
-
-	if (b == NULL)
-		*rc = http_reply(c, 400, json_pack("{s:s, s:[{s:[], s:s}]}",
-		    "error", "ValidationError", "issues", "path", "message", err));
-	return b;
-}
-
 /* claude, codex, cursor (13's normalisation), from body, query or header. */
 static const char *platform(struct MHD_Connection *c, json_t *b)
 {
@@ -245,7 +225,7 @@ static int r_init(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO, number, n, dup;
-	json_t *b = body(c, rq, &rc);
+	json_t *b = http_body13(c, rq, &rc);
 	const char *cid, *prompt, *src;
 	char *clean = NULL, *last = NULL;
 	struct session *s;
@@ -254,7 +234,7 @@ static int r_init(struct worker *w, struct MHD_Connection *c,
 	if (b == NULL)
 		return rc;
 	if ((cid = jstr(b, "contentSessionId")) == NULL) {
-		rc = invalid(c, "contentSessionId", "Required");
+		rc = http_invalid(c, "contentSessionId", "Required");
 		goto out;
 	}
 	src = platform(c, b);
@@ -304,7 +284,7 @@ static int r_observation(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *ev;
+	json_t *b = http_body13(c, rq, &rc), *ev;
 	const char *cid, *tool, *cwd, *skip, *src;
 	struct tool_use13 tu;
 	struct session *s;
@@ -317,7 +297,8 @@ static int r_observation(struct worker *w, struct MHD_Connection *c,
 	cid = jstr(b, "contentSessionId");
 	tool = jstr(b, "tool_name");
 	if (cid == NULL || tool == NULL) {
-		rc = invalid(c, cid ? "tool_name" : "contentSessionId", "Required");
+		rc = http_invalid(c, cid ? "tool_name" : "contentSessionId",
+		    "Required");
 		goto out;
 	}
 	cwd = jstr(b, "cwd");
@@ -398,14 +379,14 @@ static int r_summarize(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO, n;
-	json_t *b = body(c, rq, &rc), *ev;
+	json_t *b = http_body13(c, rq, &rc), *ev;
 	struct session *s;
 	const char *cid;
 
 	if (b == NULL)
 		return rc;
 	if ((cid = jstr(b, "contentSessionId")) == NULL) {
-		rc = invalid(c, "contentSessionId", "Required");
+		rc = http_invalid(c, "contentSessionId", "Required");
 		goto out;
 	}
 	if ((s = session13(w, cid, NULL, platform(c, b), &rc, c)) == NULL)
@@ -428,7 +409,7 @@ static int r_session_end(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO, found, r;
-	json_t *b = body(c, rq, &rc);
+	json_t *b = http_body13(c, rq, &rc);
 	struct session *s = NULL;
 	const char *cid;
 	int64_t id;
@@ -436,7 +417,7 @@ static int r_session_end(struct worker *w, struct MHD_Connection *c,
 	if (b == NULL)
 		return rc;
 	if ((cid = jstr(b, "contentSessionId")) == NULL) {
-		rc = invalid(c, "contentSessionId", "Required");
+		rc = http_invalid(c, "contentSessionId", "Required");
 		goto out;
 	}
 	r = store13_session_id(w->store, cid, &id);
@@ -486,7 +467,7 @@ static int r_semantic(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *hits;
+	json_t *b = http_body13(c, rq, &rc), *hits;
 	const char *q;
 	char *text;
 	json_t *lim;
@@ -494,7 +475,7 @@ static int r_semantic(struct worker *w, struct MHD_Connection *c,
 	if (b == NULL)
 		return rc;
 	if ((q = jstr(b, "q")) == NULL) {
-		rc = invalid(c, "q", "Required");
+		rc = http_invalid(c, "q", "Required");
 		goto out;
 	}
 	lim = json_object_get(b, "limit");
@@ -549,7 +530,7 @@ static int r_by_file(struct worker *w, struct MHD_Connection *c,
 	if (json_array_size(paths) == 0) {
 		json_decref(paths);
 		json_decref(projects);
-		return invalid(c, "path", "Required");
+		return http_invalid(c, "path", "Required");
 	}
 	obs = store13_by_file(w->store, paths, projects,
 	    qint(c, "limit", BY_FILE_DEFAULT, WORKER_LIST_MAX));
@@ -609,7 +590,7 @@ static int r_obs_batch(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *ids, *rows;
+	json_t *b = http_body13(c, rq, &rc), *ids, *rows;
 	const char *order;
 
 	if (b == NULL)
@@ -617,7 +598,8 @@ static int r_obs_batch(struct worker *w, struct MHD_Connection *c,
 	order = jstr(b, "orderBy");
 	if (order && strcmp(order, "date_asc") && strcmp(order, "date_desc")) {
 		json_decref(b);
-		return invalid(c, "orderBy", "Expected date_desc or date_asc");
+		return http_invalid(c, "orderBy",
+		    "Expected date_desc or date_asc");
 	}
 	ids = ids_of(json_object_get(b, "ids"), 0);
 	rows = json_array_size(ids) == 0 ? json_array() :
@@ -634,7 +616,7 @@ static int r_tool_uses_batch(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *ids, *rows;
+	json_t *b = http_body13(c, rq, &rc), *ids, *rows;
 
 	if (b == NULL)
 		return rc;
@@ -682,7 +664,7 @@ static int r_settings_post(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *v;
+	json_t *b = http_body13(c, rq, &rc), *v;
 	const char *k;
 	char err[256];
 
@@ -690,7 +672,8 @@ static int r_settings_post(struct worker *w, struct MHD_Connection *c,
 		return rc;
 	json_object_foreach(b, k, v)
 		if (!json_is_string(v) || strncmp(k, "CLAUDE_", 7) != 0) {
-			rc = invalid(c, k, "Expected a string setting CLAUDE_*");
+			rc = http_invalid(c, k,
+			    "Expected a string setting CLAUDE_*");
 			goto out;
 		}
 	if (settings_update(b, err, sizeof(err)) < 0)

@@ -37,13 +37,6 @@ struct corpus_call {             /* one query waiting for its agent */
 	json_t *reply;
 };
 
-static int invalid(struct MHD_Connection *c, const char *field,
-    const char *message)
-{
-	return http_reply(c, 400, json_pack("{s:s, s:[{s:[s], s:s}]}", "error",
-	    "ValidationError", "issues", "path", field, "message", message));
-}
-
 static int bad_name(struct MHD_Connection *c)
 {
 	return http_reply(c, 400, json_pack("{s:s, s:s}", "error",
@@ -53,17 +46,6 @@ static int bad_name(struct MHD_Connection *c)
 static int fail(struct MHD_Connection *c, unsigned status, const char *err)
 {
 	return http_reply(c, status, json_pack("{s:s}", "error", err));
-}
-
-static json_t *body(struct MHD_Connection *c, struct http_req *rq, int *rc)
-{
-	char err[200];
-	json_t *b = http_body_json(rq, 1, err, sizeof(err));
-
-	if (b == NULL)
-		*rc = http_reply(c, 400, json_pack("{s:s, s:[{s:[], s:s}]}",
-		    "error", "ValidationError", "issues", "path", "message", err));
-	return b;
 }
 
 /* Read NAME; 1 with *out, else the reply (400/404/500) is sent, *rc set. */
@@ -119,7 +101,7 @@ static int r_build(struct worker *w, struct MHD_Connection *c,
     struct http_req *rq, const char *dir)
 {
 	int rc = MHD_NO;
-	json_t *b = body(c, rq, &rc), *f, *nm;
+	json_t *b = http_body13(c, rq, &rc), *f, *nm;
 	char field[32], msg[256], err[512];
 	const char *name, *desc;
 
@@ -128,13 +110,13 @@ static int r_build(struct worker *w, struct MHD_Connection *c,
 	nm = json_object_get(b, "name");
 	name = json_string_value(nm);
 	if (name == NULL || *name == '\0')
-		rc = invalid(c, "name", nm == NULL ? "Required" :
+		rc = http_invalid(c, "name", nm == NULL ? "Required" :
 		    "Expected a non-empty string");
 	else if (!corpus_name_valid(name))
-		rc = invalid(c, "name", corpus_bad_name);
+		rc = http_invalid(c, "name", corpus_bad_name);
 	else if ((f = corpus_filter_from(b, field, sizeof(field), msg,
 	    sizeof(msg))) == NULL)
-		rc = invalid(c, field, msg);
+		rc = http_invalid(c, field, msg);
 	else {
 		desc = json_string_value(json_object_get(b, "description"));
 		log_info("corpus %s: building", name);
@@ -222,7 +204,7 @@ static int r_query(struct worker *w, struct MHD_Connection *c,
 
 	if (*slot != NULL)              /* resumed: the agent is done */
 		return (*slot)->done ? send_call(c, *slot) : MHD_YES;
-	if ((b = body(c, rq, &rc)) == NULL)
+	if ((b = http_body13(c, rq, &rc)) == NULL)
 		return rc;
 	qv = json_object_get(b, "question");
 	question = json_string_value(qv);
@@ -230,10 +212,11 @@ static int r_query(struct worker *w, struct MHD_Connection *c,
 	    *p == '\n' || *p == '\r'); p++)
 		;
 	if (question == NULL)
-		rc = invalid(c, "question", qv ? "Expected string" : "Required");
+		rc = http_invalid(c, "question",
+		    qv ? "Expected string" : "Required");
 	else if (*p == '\0')
-		rc = invalid(c, "question", "String must contain at least 1 "
-		    "character(s)");
+		rc = http_invalid(c, "question", "String must contain at least "
+		    "1 character(s)");
 	else if (load(c, dir, raw, name, &cp, &rc)) {
 		if (!json_is_string(json_object_get(cp, "session_id"))) {
 			corpus_unprimed(cp, msg, sizeof(msg));

@@ -178,6 +178,25 @@ json_t *http_body_json(struct http_req *rq, int empty_ok, char *err,
 	return j;
 }
 
+int http_invalid(struct MHD_Connection *c, const char *field,
+    const char *message)
+{
+	return http_reply(c, 400, json_pack("{s:s, s:[{s:[s], s:s}]}", "error",
+	    "ValidationError", "issues", "path", field, "message", message));
+}
+
+json_t *http_body13(struct MHD_Connection *c, struct http_req *rq,
+    int *rc)
+{
+	char err[200];
+	json_t *b = http_body_json(rq, 1, err, sizeof(err));
+
+	if (b == NULL)
+		*rc = http_reply(c, 400, json_pack("{s:s, s:[{s:[], s:s}]}",
+		    "error", "ValidationError", "issues", "path", "message", err));
+	return b;
+}
+
 /* ---- request helpers ------------------------------------------------------ */
 
 int64_t http_parse_id(const char *s)

@@ -313,6 +313,11 @@ int http_reply_text(struct MHD_Connection *, unsigned status, const char *type,
  * NULL with err when it is not one. */
 json_t *http_body_json(struct http_req *, int empty_ok, char *err,
     size_t errlen);
+/* claude-mem 13's 400 {"error":"ValidationError","issues":[{path:[field],
+ * message}]}; its body (empty is {}), NULL with that 400 (path []) sent. */
+int http_invalid(struct MHD_Connection *, const char *field,
+    const char *message);
+json_t *http_body13(struct MHD_Connection *, struct http_req *, int *rc);
 /* CORS: echo a loopback Origin (with Vary); nothing for any other. */
 void http_add_cors(struct MHD_Connection *, struct MHD_Response *);
 /* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
