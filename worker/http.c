@@ -106,11 +106,21 @@ void http_add_cors(struct MHD_Connection *c, struct MHD_Response *r)
 
 /* ---- replies ------------------------------------------------------------ */
 
+int http_queue(struct MHD_Connection *c, unsigned status,
+    struct MHD_Response *r)
+{
+	enum MHD_Result rc;
+
+	http_add_cors(c, r);
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
     const char *type, char *text, enum MHD_ResponseMemoryMode mode)
 {
 	struct MHD_Response *r;
-	enum MHD_Result rc;
 
 	r = MHD_create_response_from_buffer(strlen(text), text, mode);
 	if (r == NULL) {
@@ -119,10 +129,7 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", type);
-	http_add_cors(c, r);
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return rc;
+	return http_queue(c, status, r);
 }
 
 /* Send j (reference stolen). */

@@ -181,7 +181,6 @@ int sse_open(struct worker *w, struct MHD_Connection *conn)
 	struct sse *h = w->sse;
 	struct sse_client *c = calloc(1, sizeof(*c));
 	struct MHD_Response *r;
-	enum MHD_Result rc;
 	size_t len;
 	char *hello;
 
@@ -210,10 +209,7 @@ int sse_open(struct worker *w, struct MHD_Connection *conn)
 	greet(w, c);
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	http_add_cors(conn, r);
-	rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return rc;
+	return http_queue(conn, MHD_HTTP_OK, r);
 }
 
 void sse_broadcast(struct sse *h, const char *type, const char *key,

@@ -227,7 +227,7 @@ static int send_file(struct MHD_Connection *c, const char *root,
 {
 	struct MHD_Response *r;
 	struct stat st;
-	int fd = open_inside(root, rel, &st), rc;
+	int fd = open_inside(root, rel, &st);
 
 	if (fd < 0)
 		return -2;
@@ -238,10 +238,7 @@ static int send_file(struct MHD_Connection *c, const char *root,
 	MHD_add_response_header(r, "Content-Type", content_type(rel));
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	http_add_cors(c, r);
-	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return rc;
+	return http_queue(c, MHD_HTTP_OK, r);
 }
 
 int ui13_viewer(struct worker *w, struct MHD_Connection *c)

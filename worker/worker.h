@@ -320,6 +320,9 @@ int http_invalid(struct MHD_Connection *, const char *field,
 json_t *http_body13(struct MHD_Connection *, struct http_req *, int *rc);
 /* CORS: echo a loopback Origin (with Vary); nothing for any other. */
 void http_add_cors(struct MHD_Connection *, struct MHD_Response *);
+/* Queue r with CORS added, then destroy it (MHD holds its own reference). */
+int http_queue(struct MHD_Connection *, unsigned status,
+    struct MHD_Response *);
 /* Listen socket for host:port; -1 with errno (EADDRINUSE for a busy port). */
 int http_listen(const char *host, int port, char *err, size_t errlen);
 /* A positive integer id; -1 if s is not one. */
