@@ -978,3 +978,34 @@ int memdb_close(sqlite3 *db)
 	rc = sqlite3_close(db);
 	return rc == SQLITE_OK ? 0 : -1;
 }
+
+json_t *memdb_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int i, n = sqlite3_column_count(st);
+
+	for (i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		json_t *v;
+
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			v = json_integer(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = json_real(sqlite3_column_double(st, i));
+			break;
+		case SQLITE_NULL:
+			v = json_null();
+			break;
+		default:
+			v = json_stringn((const char *)sqlite3_column_text(st, i),
+			    (size_t)sqlite3_column_bytes(st, i));
+			if (v == NULL)  /* not UTF-8: keep the row, lose the cell */
+				v = json_null();
+			break;
+		}
+		json_object_set_new(o, name, v);
+	}
+	return o;
+}

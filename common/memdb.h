@@ -103,6 +103,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #define MEMDB_FILE        "claude-mem.db"
@@ -197,5 +198,11 @@ void memdb_iso_from_ms(int64_t epoch_ms, char iso[32]);
  */
 void memdb_seterr(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * The current row of st as a JSON object keyed by column name: integers,
+ * reals, null, and text/blobs as strings (a cell that is not UTF-8 is null).
+ */
+json_t *memdb_row_json(sqlite3_stmt *st);
 
 #endif

@@ -193,33 +193,6 @@ static json_t *json_text(json_t *answer)
 	return r;
 }
 
-static json_t *row(sqlite3_stmt *st)
-{
-	json_t *o = json_object(), *v;
-	int i, n = sqlite3_column_count(st);
-
-	for (i = 0; i < n; i++) {
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = json_null();
-			break;
-		default:
-			v = json_stringn((const char *)sqlite3_column_text(st, i),
-			    (size_t)sqlite3_column_bytes(st, i));
-			break;
-		}
-		json_object_set_new(o, sqlite3_column_name(st, i),
-		    v ? v : json_null());
-	}
-	return o;
-}
-
 /* Every row of sql with ?1 = ids (JSON), ?2 = project, ?3 = limit,
  * ?4 = session; NULL with err on a store error. */
 static json_t *rows(struct search_ctx *sc, const char *sql, json_t *ids,
@@ -241,7 +214,7 @@ static json_t *rows(struct search_ctx *sc, const char *sql, json_t *ids,
 	if (session != NULL)
 		sqlite3_bind_text(st, 4, session, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, row(st));
+		json_array_append_new(a, memdb_row_json(st));
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);

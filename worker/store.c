@@ -207,37 +207,6 @@ static int step_done(struct store *s, sqlite3_stmt *st)
 	return 0;
 }
 
-static json_t *row_json(sqlite3_stmt *st)
-{
-	json_t *o = json_object();
-	int i, n = sqlite3_column_count(st);
-
-	for (i = 0; i < n; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		json_t *v;
-
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = json_null();
-			break;
-		default:
-			v = json_stringn((const char *)sqlite3_column_text(st, i),
-			    (size_t)sqlite3_column_bytes(st, i));
-			if (v == NULL)  /* not UTF-8: keep the row, lose the cell */
-				v = json_null();
-			break;
-		}
-		json_object_set_new(o, name, v);
-	}
-	return o;
-}
-
 /* All rows of a prepared, bound statement as a JSON array (NULL on error). */
 static json_t *rows_json(struct store *s, sqlite3_stmt *st)
 {
@@ -245,7 +214,7 @@ static json_t *rows_json(struct store *s, sqlite3_stmt *st)
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, row_json(st));
+		json_array_append_new(a, memdb_row_json(st));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		log_warnx("sqlite: %s", sqlite3_errmsg(s->db));
@@ -541,7 +510,7 @@ static int one(struct store *s, enum stmt_id id, int64_t key, json_t **out)
 	sqlite3_bind_int64(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*out = row_json(st);
+		*out = memdb_row_json(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -593,7 +562,7 @@ int store_prompt_latest(struct store *s, const char *claude_id, json_t **out)
 	bind_text(st, 1, claude_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*out = row_json(st);
+		*out = memdb_row_json(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return *out != NULL ? 1 : -1;
