@@ -4,25 +4,14 @@
 # in place to a database written by the original (rows kept).
 
 load ../lib/worker
+load ../lib/worker13
 
 setup() {
-	worker_setup
-	DB="$CLAUDE_MEM_DATA_DIR/claude-mem.db"
-	CID=c13-74001
+	worker13_setup c13-74001 p13 "Fix the parser" ',"platformSource":"claude"'
 }
 
 teardown() {
 	worker_teardown
-}
-
-post() { api POST "$1" "$2"; }
-
-session() {
-	post /api/sessions/init "{\"contentSessionId\":\"$CID\",\"project\":\"p13\",\"prompt\":\"${1:-Fix the parser}\",\"platformSource\":\"claude\"}"
-}
-
-tool_use() {
-	post /api/sessions/observations "{\"contentSessionId\":\"$CID\",\"tool_name\":\"$1\",\"tool_input\":$2,\"tool_response\":$3,\"cwd\":\"/src/p13\",\"tool_use_id\":\"$4\",\"platformSource\":\"claude\"}"
 }
 
 @test "health and readiness as claude-mem 13 reads them; settings.json shared" {
@@ -63,15 +52,15 @@ tool_use() {
 
 @test "sessions/init: sessionDbId and promptNumber, private and duplicate prompts skipped" {
 	worker_start
-	run session
+	run init13
 	[ "$output" = '200 {"sessionDbId":1,"promptNumber":1,"skipped":false,"contextInjected":false,"status":"initialized"}' ]
-	run session
+	run init13
 	[[ "$output" == '200 {"sessionDbId":1,"promptNumber":1,"skipped":true,"reason":"duplicate"'* ]]
-	run session "<private>my token is hunter2</private>"
+	run init13 "<private>my token is hunter2</private>"
 	[[ "$output" == '200 {"sessionDbId":1,"promptNumber":2,"skipped":true,"reason":"private"'* ]]
 	run tool_use Read '{"file_path":"/src/p13/a.c"}' '"x"' tu-1
 	[ "$output" = '200 {"status":"skipped","reason":"private"}' ]
-	run session "Now the lexer <private>secret</private>"
+	run init13 "Now the lexer <private>secret</private>"
 	[[ "$output" == '200 {"sessionDbId":1,"promptNumber":2,"skipped":false'* ]]
 	[ "$(sqlite3 "$DB" "SELECT group_concat(prompt_text, '|') FROM user_prompts")" = "Fix the parser|Now the lexer" ]
 	[ "$(sqlite3 "$DB" "SELECT session_db_id FROM user_prompts WHERE prompt_number = 2")" = 1 ]
@@ -83,7 +72,7 @@ tool_use() {
 
 @test "observations: raw JSON tool values, queued, stored as tool uses and observations" {
 	worker_start
-	session >/dev/null
+	init13 >/dev/null
 	run tool_use Edit '{"file_path":"/src/p13/parse.c","old_string":"a","new_string":"b"}' '{"filePath":"/src/p13/parse.c"}' toolu_e1
 	[ "$output" = '200 {"status":"queued"}' ]
 	run tool_use Edit '{"file_path":"/src/p13/parse.c","old_string":"a","new_string":"b"}' '{"filePath":"/src/p13/parse.c"}' toolu_e1
@@ -123,7 +112,7 @@ tool_use() {
 
 @test "summarize, session-end, context injection text" {
 	worker_start
-	session >/dev/null
+	init13 >/dev/null
 	tool_use Bash '{"command":"make test"}' '{"stdout":"all 7 passed"}' toolu_b1 >/dev/null
 	run post /api/sessions/summarize "{\"contentSessionId\":\"$CID\",\"last_assistant_message\":\"Fixed the parser; tests pass.\"}"
 	[ "$output" = '200 {"status":"queued"}' ]
@@ -148,7 +137,7 @@ tool_use() {
 
 @test "a SessionEnd the client left for replay finishes its session" {
 	worker_start
-	session >/dev/null
+	init13 >/dev/null
 	mkdir -p "$CLAUDE_MEM_DATA_DIR/state/session-end-replay"
 	printf '{"contentSessionId":"%s","platformSource":"claude","requestedAtEpoch":1}' "$CID" \
 		>"$CLAUDE_MEM_DATA_DIR/state/session-end-replay/ab12.json"
@@ -159,7 +148,7 @@ tool_use() {
 @test "search and timeline: the object 13's MCP server needs for fetch clients, the array for others" {
 	export CLAUDE_MEM_SEARCH_BIN="$CSUP_BIN_DIR/mem-search"
 	worker_start
-	session >/dev/null
+	init13 >/dev/null
 	tool_use Bash '{"command":"make lexer"}' '{"stdout":"ok"}' toolu_b2 >/dev/null
 	wait_until 10 bash -c "[ \"\$(sqlite3 '$DB' 'SELECT COUNT(*) FROM observations')\" -eq 1 ]"
 	run api GET "/api/search?query=lexer"

@@ -4,11 +4,10 @@
 # kill -9, and /api/search?format=json.
 
 load ../lib/worker
+load ../lib/worker13
 
 setup() {
-	worker_setup
-	DB="$CLAUDE_MEM_DATA_DIR/claude-mem.db"
-	CID=d13-75101
+	worker13_setup d13-75101 d13 "Tune the lexer"
 }
 
 teardown() {
@@ -21,17 +20,6 @@ teardown() {
 	fi
 	worker_teardown
 	return "$bad"
-}
-
-post() { api POST "$1" "$2"; }
-
-init13() {
-	post /api/sessions/init "{\"contentSessionId\":\"${2:-$CID}\",\"project\":\"d13\",\"prompt\":\"${1:-Tune the lexer}\"}"
-}
-
-# tool_use TOOL INPUT RESPONSE TOOL_USE_ID [CID]
-tool_use() {
-	post /api/sessions/observations "{\"contentSessionId\":\"${5:-$CID}\",\"tool_name\":\"$1\",\"tool_input\":$2,\"tool_response\":$3,\"cwd\":\"/src/d13\",\"tool_use_id\":\"$4\"}"
 }
 
 sql() { sqlite3 "$DB" "$1"; }
