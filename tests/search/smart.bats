@@ -81,6 +81,15 @@ teardown() {
 	search_teardown
 }
 
+# unfolds FILE SYMBOL FROM TO: smart_unfold answers with its location line
+# and exactly lines FROM-TO of FILE.
+unfolds() {
+	run search_call smart_unfold "{\"file_path\":\"$1\",\"symbol_name\":\"$2\"}"
+	[ "$(search_is_error)" = false ]
+	[ "${lines[0]}" = "// 📍 $P/$1 L$3-$4" ]
+	[ "$(tail -n +2 <<<"$output")" = "$(sed -n "$3,$4p" "$P/$1")" ]
+}
+
 @test "smart_outline: a C file's symbols with their lines, 13's layout" {
 	run search_call smart_outline '{"file_path":"src/calc.c"}'
 	[ "$(search_is_error)" = false ]
@@ -131,24 +140,14 @@ teardown() {
 }
 
 @test "smart_unfold: exactly the function's source lines" {
-	run search_call smart_unfold '{"file_path":"src/calc.c","symbol_name":"calc_main"}'
-	[ "$(search_is_error)" = false ]
-	[ "${lines[0]}" = "// 📍 $P/src/calc.c L13-17" ]
-	[ "$(tail -n +2 <<<"$output")" = "$(sed -n 13,17p "$P/src/calc.c")" ]
+	unfolds src/calc.c calc_main 13 17
 	# the doc comment above comes along, as 13 unfolds
-	run search_call smart_unfold '{"file_path":"src/calc.c","symbol_name":"add_numbers"}'
-	[ "${lines[0]}" = "// 📍 $P/src/calc.c L7-11" ]
-	[ "$(tail -n +2 <<<"$output")" = "$(sed -n 7,11p "$P/src/calc.c")" ]
+	unfolds src/calc.c add_numbers 7 11
 }
 
 @test "smart_unfold: a nested method, braces inside it counted" {
-	run search_call smart_unfold '{"file_path":"web/widget.js","symbol_name":"renderWidget"}'
-	[ "$(search_is_error)" = false ]
-	[ "${lines[0]}" = "// 📍 $P/web/widget.js L8-13" ]
-	[ "$(tail -n +2 <<<"$output")" = "$(sed -n 8,13p "$P/web/widget.js")" ]
-	run search_call smart_unfold '{"file_path":"py/shapes.py","symbol_name":"area"}'
-	[ "${lines[0]}" = "// 📍 $P/py/shapes.py L10-11" ]
-	[ "$(tail -n +2 <<<"$output")" = "$(sed -n 10,11p "$P/py/shapes.py")" ]
+	unfolds web/widget.js renderWidget 8 13
+	unfolds py/shapes.py area 10 11
 }
 
 @test "smart_unfold: an unknown symbol lists the file's symbols" {
