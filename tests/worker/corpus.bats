@@ -124,29 +124,21 @@ field() { json_get "$1" <<<"${output#* }"; }
 @test "the filter: types, files, concepts, query, dates, limit; none at all is empty, as in 13" {
 	worker_start
 	seed
-	n() { field 'd["stats"]["observation_count"]'; }
-	run post /api/corpus '{"name":"t","types":["change"]}'
-	[ "$(n)" = 1 ]
-	run post /api/corpus '{"name":"f","files":"parser.c,lexer.c"}'
-	[ "$(n)" = 2 ]
-	run post /api/corpus '{"name":"c","concepts":"what-changed"}'
-	[ "$(n)" = 1 ]
+	# n BODY: the observation count of the corpus POST /api/corpus BODY builds
+	n() { run post /api/corpus "$1"; field 'd["stats"]["observation_count"]'; }
+	[ "$(n '{"name":"t","types":["change"]}')" = 1 ]
+	[ "$(n '{"name":"f","files":"parser.c,lexer.c"}')" = 2 ]
+	[ "$(n '{"name":"c","concepts":"what-changed"}')" = 1 ]
 	run post /api/corpus '{"name":"q","query":"tokenizer_next"}'
 	[ "$(field 'd["stats"]["observation_count"], d["stats"]["type_breakdown"]')" = "(1, {'discovery': 1})" ]
-	run post /api/corpus '{"name":"d1","project":"p13","date_start":"2099-01-01"}'
-	[ "$(n)" = 0 ]
-	run post /api/corpus '{"name":"d2","project":"p13","date_end":"2000-01-01T00:00:00Z","date_start":"1999-01-01"}'
-	[ "$(n)" = 0 ]
-	run post /api/corpus '{"name":"d3","project":"p13","date_start":"2000-01-01T00:00:00+02:00"}'
-	[ "$(n)" = 3 ]
+	[ "$(n '{"name":"d1","project":"p13","date_start":"2099-01-01"}')" = 0 ]
+	[ "$(n '{"name":"d2","project":"p13","date_end":"2000-01-01T00:00:00Z","date_start":"1999-01-01"}')" = 0 ]
+	[ "$(n '{"name":"d3","project":"p13","date_start":"2000-01-01T00:00:00+02:00"}')" = 3 ]
 	# limit: the latest N, oldest first
-	run post /api/corpus '{"name":"l","project":"p13","limit":"2"}'
-	[ "$(n)" = 2 ]
+	[ "$(n '{"name":"l","project":"p13","limit":"2"}')" = 2 ]
 	[ "$(json_get '[o["id"] for o in d["observations"]]' <"$CORPORA/l.corpus.json")" = "[2, 3]" ]
-	run post /api/corpus '{"name":"other","project":"elsewhere"}'
-	[ "$(n)" = 0 ]
-	run post /api/corpus '{"name":"none"}'
-	[ "$(n)" = 0 ]
+	[ "$(n '{"name":"other","project":"elsewhere"}')" = 0 ]
+	[ "$(n '{"name":"none"}')" = 0 ]
 }
 
 @test "rebuild re-runs the stored filter: new observations change the stats" {
