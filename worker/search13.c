@@ -502,11 +502,9 @@ int search13_json(struct worker *w, struct MHD_Connection *c)
 
 	if (sq_parse(c, &q, &bad) < 0) {
 		sq_free(&q);
-		return http_reply(c, 400, json_pack("{s:s, s:[{s:[s], s:s}]}",
-		    "error", "ValidationError", "issues", "path", bad, "message",
-		    strcmp(bad, "orderBy") == 0 ? "Expected relevance, "
-		    "date_desc or date_asc" : "Expected epoch milliseconds or "
-		    "an ISO date"));
+		return http_invalid(c, bad, strcmp(bad, "orderBy") == 0 ?
+		    "Expected relevance, date_desc or date_asc" :
+		    "Expected epoch milliseconds or an ISO date");
 	}
 	for (i = 0; i < 3; i++) {
 		if ((q.cats & cats[i]) == 0) {
