@@ -55,11 +55,11 @@ YAML
 	run csup resurrect
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"loop"*"online"* ]]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	no_process_with "$MARK-s"
 	run csup resurrect
 	[ "$status" -eq 0 ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 }
 
 @test "SIGTERM to the daemon is csup kill" {
@@ -84,7 +84,7 @@ YAML
 	[ "$status" -eq 0 ]
 	[ "$(app_field loop pid)" = "$app" ]
 	[ "$(app_field loop state)" = online ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	# it died while no daemon watched: started again
 	wait_until 5 eval '[ "$(count_with "$WORK/dies")" -eq 1 ]'
 	run csup describe loop
@@ -104,6 +104,6 @@ YAML
 	[ "$(app_field loop pid)" = "$app" ]
 	kill -9 "$app"
 	wait_until 5 eval '[ "$(app_field loop pid)" != "$app" ] && app_state_is loop online'
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	[ "$(app_field loop restarts)" -eq 1 ]
 }

@@ -12,7 +12,7 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"name"*"state"*"pid"*"uptime"*"restarts"*"procs"*"cpu"*"memory"* ]]
 	[[ "$output" == *"loop"*"online"* ]]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	run status_field "sorted(j[0].keys())"
 	for k in name state pid pgid uptime_ms restarts unstable_restarts procs cpu_percent \
 	    memory_bytes kill_mode last_exit watch; do
@@ -37,7 +37,7 @@ setup() {
 	[ "$(app_field loop last_exit)" = "{'signal': 'SIGINT'}" ]
 	run csup start loop
 	[ "$status" -eq 0 ]
-	wait_until 5 eval '[ "$(count_with "$MARK")" -eq 1 ]'
+	wait_until 5 eval '[ "$(roots_with "$MARK")" -eq 1 ]'
 	old=$(app_field loop pid)
 	run csup restart loop
 	[ "$status" -eq 0 ]
@@ -45,7 +45,7 @@ setup() {
 	new=$(app_field loop pid)
 	[ "$new" != "$old" ]
 	! alive "$old" || false
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	[ "$(app_field loop restarts)" -eq 2 ]
 }
 
@@ -56,13 +56,13 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"already online"* ]]
 	[ "$(app_field loop pid)" = "$pid" ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 }
 
 @test "delete forgets the app; stop all and delete all" {
 	csup start sh --name one -- -c "while :; do sleep 0.2; done; $MARK" >/dev/null
 	csup start sh --name two -- -c "while :; do sleep 0.2; done; $MARK" >/dev/null
-	[ "$(count_with "$MARK")" -eq 2 ]
+	[ "$(roots_with "$MARK")" -eq 2 ]
 	run csup stop all
 	[ "$status" -eq 0 ]
 	no_process_with "$MARK"
@@ -145,7 +145,7 @@ apps:
 YAML
 	run csup start "$WORK/eco.yaml"
 	[ "$status" -eq 0 ]
-	[ "$(count_with "$MARK")" -eq 2 ]
+	[ "$(roots_with "$MARK")" -eq 2 ]
 	run csup stop web
 	[ "$status" -eq 0 ]
 	no_process_with "$MARK"

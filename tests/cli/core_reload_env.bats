@@ -21,9 +21,9 @@ app() {	# app NAME ARG
 	[ "$status" -eq 0 ]
 	[ "$(app_field keep pid)" = "$keep" ]
 	no_process_with "$MARK-c1"
-	[ "$(count_with "$MARK-c2")" -eq 1 ]
+	[ "$(roots_with "$MARK-c2")" -eq 1 ]
 	no_process_with "$MARK-g"
-	[ "$(count_with "$MARK-a")" -eq 1 ]
+	[ "$(roots_with "$MARK-a")" -eq 1 ]
 	[ "$(status_field "sorted(a['name'] for a in j)")" = "['added', 'change', 'keep']" ]
 	[ "$(app_field change restarts)" -eq 1 ]
 }

@@ -29,7 +29,7 @@ YAML
 	# Answered while the stop runs: well before the 9.5 s the stop takes
 	# (a margin for ASan on a loaded machine; speed is for make bench).
 	[ $(( (t1 - t0) / 1000000 )) -lt 5000 ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	wait "$stopper"
 	end=$(date +%s%N)
 	[ $(( (end - start) / 1000000 )) -ge 9500 ]

@@ -111,7 +111,7 @@ YAML
 	[ "$status" -eq 0 ]
 	app_state_is keep online
 	[ "$(app_field keep pid)" = "$pid" ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	ls "$CSUP_HOME"/csup.db.corrupt-*
 	grep -q "csup.db was corrupt" "$CSUP_HOME/csup.log"
 }
@@ -135,7 +135,7 @@ PY
 	wait "$holder"
 	app_state_is lk online
 	[ "$(csup ping)" = "$dpid" ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	[ "$(app_field lk restarts)" -eq 1 ]
 	grep -q "locked" "$CSUP_HOME/csup.log"
 }

@@ -61,7 +61,7 @@ PY
 	# Not held up by the lock (held until released, far past this bound).
 	[ "$t" -lt 8000 ]
 	app_state_is lk online
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 	# A second restart while still locked: both wait in the queue.
 	run timeout 30 "$CSUP" restart lk
 	[ "$status" -eq 0 ]
@@ -84,5 +84,5 @@ PY
 	pid=$(app_field lk pid)
 	[ "$(app_field lk restarts)" -eq 2 ]
 	[ "$(app_field lk pid)" = "$pid" ]
-	[ "$(count_with "$MARK")" -eq 1 ]
+	[ "$(roots_with "$MARK")" -eq 1 ]
 }

@@ -40,7 +40,7 @@ adopted_once() {
 	deadline=$(( $(date +%s) + 3 ))
 	while [ "$(date +%s)" -lt "$deadline" ]; do
 		for n in a b c; do
-			[ "$(count_with "$MARK-$n")" -eq 1 ] || { echo "rc$n runs $(count_with "$MARK-$n") times"; return 1; }
+			[ "$(roots_with "$MARK-$n")" -eq 1 ] || { echo "rc$n runs $(roots_with "$MARK-$n") times"; return 1; }
 		done
 		sleep 0.2
 	done

@@ -72,6 +72,25 @@ count_with() {
 	pids_with "$1" | wc -l
 }
 
+# roots_with MARK: how many trees of processes carry MARK: the processes
+# holding it whose parent does not. A shell that runs a command forks a copy
+# of itself that holds the shell's command line until it execs, and a
+# subshell is such a copy too; neither is a second instance of the app, so
+# "the app runs exactly once" is `[ "$(roots_with "$MARK")" -eq 1 ]`.
+roots_with() {
+	local pids pid stat ppid n=0
+	pids=" $(pids_with "$1" | tr '\n' ' ') "
+	for pid in $pids; do
+		read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
+		stat=${stat##*) }
+		ppid=${stat#* }
+		ppid=${ppid%% *}
+		case $pids in *" $ppid "*) continue ;; esac
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
 # count_is MARK N: exactly N live processes carry MARK (re-read at each call,
 # so it can be polled: `wait_until 5 count_is m 1`).
 count_is() {
