@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (jstr(b, "tool_name") == NULL)
 			break;	/* 400 tool_name is required */
 		s = new_session("observe");
-		session_enqueue(s, Q_OBSERVATION, b);
+		session_enqueue(&W, s, Q_OBSERVATION, b);
 		queue_run(&W, 16);
 		if ((rows = store_obs_of_session(W.store, s->sdk_id)) == NULL)
 			abort();
@@ -183,8 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 		s = new_session("summarize");
 		/* One observation first, so the summary has something to read. */
-		session_enqueue(s, Q_OBSERVATION, b);
-		session_enqueue(s, Q_SUMMARIZE, b);
+		session_enqueue(&W, s, Q_OBSERVATION, b);
+		session_enqueue(&W, s, Q_SUMMARIZE, b);
 		queue_run(&W, 16);
 		store_session_finish(W.store, s->id, "completed");
 		session_drop(&W, s);
@@ -198,7 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(s->user_prompt);
 			s->user_prompt = strdup(p);
 		}
-		session_enqueue(s, Q_SUMMARIZE, b);
+		session_enqueue(&W, s, Q_SUMMARIZE, b);
 		queue_run(&W, 16);
 		session_drop(&W, s);
 		break;
