@@ -2,16 +2,21 @@
 # home. A detached daemon's stderr is its csup.log, so in the ASan build a
 # sanitizer report lands there and no exit status shows it.
 
-# home_log_clean [HOME]: fails (printing the report) when HOME's csup.log
-# (default $CSUP_HOME) holds a sanitizer report.
-home_log_clean() {
-	local log="${1:-${CSUP_HOME:-}}/csup.log"
+# log_clean FILE: fails (printing the report) when FILE holds a sanitizer
+# report; a missing FILE is clean.
+log_clean() {
+	local log=$1
 	[ -f "$log" ] || return 0
 	if grep -Eq "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log"; then
 		echo "sanitizer report in $log:" >&2
-		grep -E -A20 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log" >&2
+		grep -E -A30 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$log" >&2
 		return 1
 	fi
+}
+
+# home_log_clean [HOME]: log_clean of HOME's csup.log (default $CSUP_HOME).
+home_log_clean() {
+	log_clean "${1:-${CSUP_HOME:-}}/csup.log"
 }
 
 # Kept for the tests that call it by this name.

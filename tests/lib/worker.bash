@@ -4,6 +4,8 @@
 
 # shellcheck source=require.bash
 . "${BASH_SOURCE[0]%/*}/require.bash"
+# shellcheck source=logcheck.bash
+. "${BASH_SOURCE[0]%/*}/logcheck.bash"
 
 WORKER_BIN="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/mem-worker"
 FIXTURES="${CSUP_SRC_DIR:?}/tests/fixtures"

@@ -14,10 +14,7 @@ teardown() {
 	local bad=0
 	worker_stop
 	# in the ASan build a report lands in the worker's log, not its status
-	if grep -Eq "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$WTMP/worker.log" 2>/dev/null; then
-		grep -E -A30 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$WTMP/worker.log" >&2
-		bad=1
-	fi
+	log_clean "$WTMP/worker.log" || bad=1
 	worker_teardown
 	return "$bad"
 }
