@@ -1009,3 +1009,21 @@ json_t *memdb_row_json(sqlite3_stmt *st)
 	}
 	return o;
 }
+
+void memdb_csv_append(json_t *arr, const char *s)
+{
+	const char *e;
+	size_t n;
+
+	while (s != NULL && *s != '\0') {
+		while (*s == ' ' || *s == ',')
+			s++;
+		e = strchr(s, ',');
+		n = e ? (size_t)(e - s) : strlen(s);
+		while (n > 0 && s[n - 1] == ' ')
+			n--;
+		if (n > 0)
+			json_array_append_new(arr, json_stringn(s, n));
+		s = e;
+	}
+}

@@ -204,5 +204,8 @@ void memdb_seterr(char *err, size_t len, const char *fmt, ...)
  * reals, null, and text/blobs as strings (a cell that is not UTF-8 is null).
  */
 json_t *memdb_row_json(sqlite3_stmt *st);
+/* Appends to arr the trimmed, non-empty items of the comma-separated list s
+ * (claude-mem 13's projects, types, concepts...); s may be NULL. */
+void memdb_csv_append(json_t *arr, const char *s);
 
 #endif

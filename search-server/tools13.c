@@ -339,8 +339,8 @@ static json_t *get_tool_uses(struct search_ctx *sc, json_t *args)
 static json_t *projects_arg(json_t *args)
 {
 	json_t *p = json_object_get(args, "projects"), *out = json_array(), *x;
-	const char *s, *e;
-	size_t i, n;
+	const char *s;
+	size_t i;
 
 	if (json_is_array(p)) {
 		json_array_foreach(p, i, x)
@@ -349,17 +349,7 @@ static json_t *projects_arg(json_t *args)
 		return out;
 	}
 	s = json_is_string(p) ? json_string_value(p) : str_arg(args, "project");
-	while (s != NULL && *s != '\0') {
-		while (*s == ' ' || *s == ',')
-			s++;
-		e = strchr(s, ',');
-		n = e ? (size_t)(e - s) : strlen(s);
-		while (n > 0 && s[n - 1] == ' ')
-			n--;
-		if (n > 0)
-			json_array_append_new(out, json_stringn(s, n));
-		s = e;
-	}
+	memdb_csv_append(out, s);
 	return out;
 }
 

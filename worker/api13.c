@@ -71,20 +71,8 @@ static const char *platform(struct MHD_Connection *c, json_t *b)
 static json_t *csv(const char *s)
 {
 	json_t *a = json_array();
-	const char *e;
-	size_t n;
 
-	while (s != NULL && *s != '\0') {
-		while (*s == ' ' || *s == ',')
-			s++;
-		e = strchr(s, ',');
-		n = e ? (size_t)(e - s) : strlen(s);
-		while (n > 0 && s[n - 1] == ' ')
-			n--;
-		if (n > 0)
-			json_array_append_new(a, json_stringn(s, n));
-		s = e;
-	}
+	memdb_csv_append(a, s);
 	return a;
 }
 

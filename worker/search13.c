@@ -9,6 +9,7 @@
  * concepts, files, project, platformSource, dateStart, dateEnd; limit
  * and offset apply to each list. Every value is a bound parameter.
  */
+#include "memdb.h"
 #include "worker.h"
 
 #include <ctype.h>
@@ -72,20 +73,8 @@ static void addv(struct sqlb *b, const char *text, json_t *v)
 static json_t *csv(const char *s)
 {
 	json_t *a = json_array();
-	const char *e;
-	size_t n;
 
-	while (s != NULL && *s != '\0') {
-		while (*s == ' ' || *s == ',')
-			s++;
-		e = strchr(s, ',');
-		n = e ? (size_t)(e - s) : strlen(s);
-		while (n > 0 && s[n - 1] == ' ')
-			n--;
-		if (n > 0)
-			json_array_append_new(a, json_stringn(s, n));
-		s = e;
-	}
+	memdb_csv_append(a, s);
 	if (json_array_size(a) == 0) {
 		json_decref(a);
 		return NULL;
