@@ -96,6 +96,15 @@ int cgroup_parse_mountinfo(const char *text, char *mount, size_t mlen,
 	return -1;
 }
 
+const char *cgroup_rel_path(const char *own, const char *root)
+{
+	const char *o = own;
+
+	if (strcmp(root, "/") != 0 && strncmp(own, root, strlen(root)) == 0)
+		o += strlen(root);
+	return strcmp(o, "/") == 0 ? "" : o;
+}
+
 int cgroup_parse_self(const char *text, char *path, size_t len)
 {
 	const char *s = text, *e;
@@ -152,11 +161,7 @@ static int base_locate(struct cgroup_base *cb, const char *home_id)
 	free(text);
 	if (r == -1)
 		return -1;
-	o = own;
-	if (strcmp(root, "/") != 0 && strncmp(own, root, strlen(root)) == 0)
-		o += strlen(root);
-	if (strcmp(o, "/") == 0)
-		o = "";
+	o = cgroup_rel_path(own, root);
 	r = snprintf(cb->path, sizeof(cb->path), "%s%s/csup-%s", cb->mount, o, home_id);
 	if (r < 0 || (size_t)r >= sizeof(cb->path)) {
 		errno = ENAMETOOLONG;

@@ -49,6 +49,9 @@ int	cgroup_parse_mountinfo(const char *text, char *mount, size_t mlen,
 	    char *root, size_t rlen);
 /* The v2 path ("0::/path" line) from /proc/PID/cgroup text. */
 int	cgroup_parse_self(const char *text, char *path, size_t len);
+/* own (a path from /proc/self/cgroup) below a mount whose root is root:
+ * the part after root ("" for the root itself); points into own. */
+const char *cgroup_rel_path(const char *own, const char *root);
 
 /* <base>/<app>/<gen> into buf. */
 int	cgroup_gen_path(const struct cgroup_base *cb, const char *app, int gen,

@@ -196,11 +196,7 @@ static int v1_own_dir(const char *ctl, char *dir, size_t len)
 	free(text);
 	if (r == -1)
 		return -1;
-	o = own;
-	if (strcmp(root, "/") != 0 && strncmp(own, root, strlen(root)) == 0)
-		o += strlen(root);
-	if (strcmp(o, "/") == 0)
-		o = "";
+	o = cgroup_rel_path(own, root);
 	n = snprintf(dir, len, "%s%s", mount, o);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;

@@ -74,6 +74,16 @@ static void test_parse_self(void **state)
 	}
 }
 
+static void test_rel_path(void **state)
+{
+	(void)state;
+	assert_string_equal(cgroup_rel_path("/user.slice/a", "/"), "/user.slice/a");
+	assert_string_equal(cgroup_rel_path("/", "/"), "");
+	assert_string_equal(cgroup_rel_path("/ns/app", "/ns"), "/app");
+	assert_string_equal(cgroup_rel_path("/ns", "/ns"), "");
+	assert_string_equal(cgroup_rel_path("/other/x", "/ns"), "/other/x");
+}
+
 static void test_disabled_by_env(void **state)
 {
 	struct cgroup_base cb;
@@ -169,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_mountinfo),
 		cmocka_unit_test(test_parse_self),
+		cmocka_unit_test(test_rel_path),
 		cmocka_unit_test(test_disabled_by_env),
 		cmocka_unit_test(test_generation_lifecycle),
 	};
