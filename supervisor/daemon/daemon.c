@@ -34,6 +34,7 @@
 #include "reload.h"
 #include "run.h"
 #include "serve.h"
+#include "sidecar.h"
 #include "stop.h"
 #include "store.h"
 #include "units.h"
@@ -208,7 +209,8 @@ static void reaper_cb(struct ev_loop *loop, ev_child *w, int revents)
 			break;
 		}
 	}
-	if (a == NULL && loggers_reaped(&d->loggers, w->rpid)) {
+	if (a == NULL && (loggers_reaped(&d->loggers, w->rpid) ||
+	    sidecar_reaped(d->sidecars, w->rpid, w->rstatus))) {
 		daemon_mark(d);
 		return;
 	}
@@ -282,7 +284,8 @@ static void shutdown_settle(struct daemon *d)
 	TAILQ_FOREACH(a, &d->apps, entry)
 		if (a->live)
 			return;
-	if (d->loggers == NULL) {
+	/* The helpers served until the apps were gone; the reaper marks each exit. */
+	if (!sidecar_stop_all(d->sidecars) && d->loggers == NULL) {
 		finish(d);
 		return;
 	}
@@ -543,6 +546,8 @@ static void setup_loop(struct daemon *d)
 static void teardown(struct daemon *d)
 {
 	monitor_stop(d);
+	while (d->sidecars != NULL)	/* their owners ended theirs; none should be left */
+		sidecar_end(d->sidecars, &d->sidecars);
 	orphan_timer_stop(d);
 	ctl_close(&d->ctl);
 	waiters_free(d);

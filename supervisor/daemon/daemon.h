@@ -23,6 +23,7 @@
 #include "reslimits.h"
 
 struct logger_pid;
+struct sidecar;
 struct waiter;
 struct run;
 TAILQ_HEAD(waiter_head, waiter);
@@ -54,6 +55,7 @@ struct daemon {
 	int64_t			 last_scan_ms;
 	unsigned		 sample_ticks;
 	struct logger_pid	*loggers;	/* loggers.c: until reaped */
+	struct sidecar		*sidecars;	/* sidecar.c: helper programs (csup-http...) */
 	bool			 shutting_down;
 	bool			 exiting;
 	char			 exe[PATH_MAX];	/* this binary, for loggers */

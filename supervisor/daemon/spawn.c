@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "applog.h"
+#include "childsig.h"
 #include "clock.h"
 #include "daemon.h"
 #include "env.h"
@@ -89,31 +89,6 @@ static char **build_env(struct app *a, int gen, const char *notify)
 		return NULL;
 	}
 	return env;
-}
-
-/*
- * The kernel's struct sigaction (the generic layout of x86_64 and aarch64):
- * glibc's wrapper refuses the two real-time signals it keeps for itself (32
- * and 33), yet a process may inherit them ignored, and ignored signals
- * survive exec. The app must start with every disposition at default.
- */
-struct kernel_sigaction {
-	void		(*handler)(int);
-	unsigned long	  flags;
-	void		(*restorer)(void);
-	unsigned long	  mask;
-};
-
-static void child_reset_signals(void)
-{
-	struct kernel_sigaction dfl = { .handler = SIG_DFL };
-	sigset_t none;
-
-	for (int s = 1; s < NSIG; s++)
-		if (signal(s, SIG_DFL) == SIG_ERR && s != SIGKILL && s != SIGSTOP)
-			syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(dfl.mask));
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static void child_fail(int fd, int stage, int err)
