@@ -21,6 +21,9 @@ json_t	*client_request(bool autostart, json_t *req);
 /* daemon_exec.c: exec csupd with args (NULL-terminated); -1 with errno if it cannot. */
 int	 client_daemon_exec(char *const args[]);
 
+/* cli_run.c: `csup run FILE`: reads FILE, then execs `csupd run` with its apps. */
+int	 cli_run_main(int argc, char **argv);
+
 /* client.c: `csup kill`: returns once the daemon process is gone. */
 int	 cli_kill(void);
 

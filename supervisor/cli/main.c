@@ -38,9 +38,12 @@ int main(int argc, char **argv)
 		    "(what every client command starts when none answers)\n");
 		return CSUP_EXIT_OK;
 	}
+	/* csup run reads FILE here, then becomes csupd (cli_run.c). */
+	if (strcmp(argv[1], "run") == 0)
+		return cli_run_main(argc - 1, argv + 1);
 	/* The daemon's program, csupd, in place of this one (same pid). */
-	if (strcmp(argv[1], "daemon") == 0 || strcmp(argv[1], "run") == 0) {
-		client_daemon_exec(argv + (strcmp(argv[1], "run") == 0 ? 1 : 2));
+	if (strcmp(argv[1], "daemon") == 0) {
+		client_daemon_exec(argv + 2);
 		fprintf(stderr, "csup: cannot run the daemon (csupd): %s\n", strerror(errno));
 		return CSUP_EXIT_FAIL;
 	}

@@ -1,7 +1,8 @@
 /*
  * main.c: csupd, the daemon of one csup home: `csupd [--foreground]` (what
- * `csup daemon` and every auto-start run) or `csupd run FILE ...` (what
- * `csup run` runs: the daemon in the foreground for a container).
+ * `csup daemon` and every auto-start run) or `csupd run --apps-fd=N` (what
+ * `csup run` becomes once it has read FILE: the daemon in the foreground for
+ * a container, the apps on fd N).
  */
 #include <string.h>
 

@@ -10,22 +10,27 @@
  *     whatever is left at once;
  *   - once every app has ended for good, the daemon shuts down: exit 0,
  *     or 1 when an app errored or ended on its own with a failure;
- *   - a bad FILE is one line and exit 2 before anything starts.
+ *   - the apps come read and resolved from the client (cli/cli_run.c: a
+ *     bad FILE is one line and exit 2 there, before anything starts), as
+ *     JSON on an fd it leaves open: csupd reads no ecosystem file.
  * Whether an app ended on its own or because someone stopped it is seen
  * once a loop turn (ev_prepare): a requested stop always passes through
  * `stopping`, which lasts at least until the next turn (the kill engine
  * waits for the kernel); an app that ended on its own never does.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
-#include "config_node.h"
+#include "config.h"
 #include "daemon.h"
 #include "env.h"
 #include "guard.h"
@@ -39,10 +44,7 @@
 extern char **environ;
 
 struct run {
-	const char	*file;
 	char		*source;	/* realpath of FILE, as `start` stores it */
-	const char	*only;
-	const char	*env_name;
 	bool		 json;
 	struct app_list	 list;		/* the apps of FILE to start */
 	char	       **env;		/* the environment csup run was given */
@@ -55,40 +57,6 @@ struct run {
 	int		 exit_code;
 	json_t		*seen;		/* NAME: {"requested": bool, "reported": bool} */
 };
-
-static int usage(const char *msg)
-{
-	fprintf(stderr, "csup run: %s (usage: csup run FILE [--only A,B] [--env NAME]"
-	    " [--json])\n", msg);
-	return CSUP_EXIT_USAGE;
-}
-
-/* An unknown option, with the nearest of run's own when one is close. */
-static int unknown_option(const char *arg)
-{
-	static const char *const opts[] = { "json", "only", "env", "help" };
-	char name[64];
-	const char *best = NULL, *p = arg, *eq;
-	int bd = 3, d;
-
-	while (*p == '-')
-		p++;
-	eq = strchr(p, '=');
-	snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - p : 60), p);
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		d = edit_distance(name, opts[i]);
-		if (d < bd) {
-			bd = d;
-			best = opts[i];
-		}
-	}
-	if (best && name[0])
-		fprintf(stderr, "csup run: unknown option '%s', did you mean '--%s'? "
-		    "(try 'csup run --help')\n", arg, best);
-	else
-		fprintf(stderr, "csup run: unknown option '%s' (try 'csup run --help')\n", arg);
-	return CSUP_EXIT_USAGE;
-}
 
 /* csup's own lines, beside the apps' ones: plain, or one JSON object. */
 static void __attribute__((format(printf, 2, 3)))
@@ -121,115 +89,96 @@ say(const struct run *r, const char *fmt, ...)
 	json_decref(o);
 }
 
-static bool only_has(const char *only, const struct app_config *c)
+/*
+ * `csupd run --apps-fd=N`: the fd csup run (cli/cli_run.c) left open, a
+ * memfd holding {"apps": [...], "source": PATH, "json": BOOL}. 0, or an
+ * exit code after one line on stderr.
+ */
+static int apps_fd_arg(int argc, char **argv, int *fd)
 {
-	char buf[1024], *tok, *save = NULL;
+	const char *v = argc == 2 && strncmp(argv[1], "--apps-fd=", 10) == 0 ?
+	    argv[1] + 10 : NULL;
+	char *end;
+	long n;
 
-	if (only == NULL)
-		return true;
-	snprintf(buf, sizeof(buf), "%s", only);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strcmp(tok, c->name) == 0 || (c->group && strcmp(tok, c->group) == 0))
-			return true;
-	return false;
-}
-
-/* Keeps the apps --only names; -1 when none is left. */
-static int filter_only(struct run *r)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < r->list.n; i++) {
-		if (only_has(r->only, &r->list.apps[i]))
-			r->list.apps[k++] = r->list.apps[i];
-		else
-			config_app_free(&r->list.apps[i]);
+	if (v == NULL || *v < '0' || *v > '9')
+		goto usage;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 3 || n > INT_MAX)
+		goto usage;
+	if (fcntl((int)n, F_GETFD) == -1) {
+		fprintf(stderr, "csupd run: fd %ld from csup run: %s\n", n, strerror(errno));
+		return CSUP_EXIT_FAIL;
 	}
-	r->list.n = k;
-	return k > 0 ? 0 : -1;
-}
-
-/* FILE's apps, or exit code 2 after FILE:LINE:COLUMN: message. */
-static int load(struct run *r)
-{
-	struct config_options copt = { .env_name = r->env_name };
-	struct config_error err;
-
-	memset(&err, 0, sizeof(err));
-	if (config_load(r->file, &copt, &r->list, &err) == -1) {
-		fprintf(stderr, "%s:%d:%d: %s\n", r->file, err.line, err.column, err.msg);
-		return CSUP_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < r->list.nwarnings; i++)
-		fprintf(stderr, "%s:%d:%d: warning: %s\n", r->file, r->list.warnings[i].line,
-		    r->list.warnings[i].column, r->list.warnings[i].msg);
-	if (filter_only(r) == -1) {
-		fprintf(stderr, "csup run: no app of %s matches --only %s\n", r->file,
-		    r->only ? r->only : "");
-		return CSUP_EXIT_USAGE;
-	}
+	*fd = (int)n;
 	return 0;
+usage:
+	fprintf(stderr, "csupd run: takes the apps from csup run (usage: csup run FILE"
+	    " [--only A,B] [--env NAME] [--json])\n");
+	return CSUP_EXIT_USAGE;
 }
 
-static int parse_args(struct run *r, int argc, char **argv)
+/* The apps csup run read from FILE, as `start` carries them. */
+static int load(struct run *r, int fd)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq = strchr(a, '=');
-		bool more = i + 1 < argc;
+	json_error_t jerr;
+	json_t *doc, *apps, *j;
+	char err[256];
+	size_t i;
+	int rc = CSUP_EXIT_FAIL;
 
-		if (strcmp(a, "--json") == 0)
-			r->json = true;
-		else if (strncmp(a, "--only=", 7) == 0 && eq[1])
-			r->only = eq + 1;
-		else if (strcmp(a, "--only") == 0 && more)
-			r->only = argv[++i];
-		else if (strncmp(a, "--env=", 6) == 0 && eq[1])
-			r->env_name = eq + 1;
-		else if (strcmp(a, "--env") == 0 && more)
-			r->env_name = argv[++i];
-		else if (strcmp(a, "--only") == 0 || strcmp(a, "--env") == 0)
-			return usage("an option lacks its value");
-		else if (a[0] == '-' && a[1])
-			return unknown_option(a);
-		else if (r->file == NULL)
-			r->file = a;
-		else
-			return usage("one FILE only");
+	doc = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	if (close(fd) == -1 && errno != EINTR)
+		log_warn("csupd run: close %d", fd);
+	apps = json_object_get(doc, "apps");
+	if (!json_is_array(apps) || json_array_size(apps) == 0) {
+		fprintf(stderr, "csupd run: no apps from csup run%s%s\n", doc ? "" : ": ",
+		    doc ? "" : jerr.text);
+		goto out;
 	}
-	return r->file ? 0 : usage("FILE is missing");
-}
-
-static bool wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
+	r->json = json_is_true(json_object_get(doc, "json"));
+	if (json_is_string(json_object_get(doc, "source")) &&
+	    (r->source = strdup(json_string_value(json_object_get(doc, "source")))) == NULL)
+		goto oom;
+	if ((r->list.apps = calloc(json_array_size(apps), sizeof(*r->list.apps))) == NULL)
+		goto oom;
+	json_array_foreach(apps, i, j) {
+		if (config_app_from_json(j, &r->list.apps[i], err, sizeof(err)) == -1) {
+			fprintf(stderr, "csupd run: app %zu from csup run: %s\n", i, err);
+			goto out;
+		}
+		r->list.n++;
+		if (!config_name_valid(r->list.apps[i].name)) {
+			fprintf(stderr, "csupd run: invalid app name from csup run\n");
+			goto out;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	fprintf(stderr, "csupd run: out of memory\n");
+out:
+	json_decref(doc);
+	return rc;
 }
 
 int run_main(int argc, char **argv)
 {
 	struct run r = { .exit_code = CSUP_EXIT_OK };
-	int rc;
+	int rc, fd;
 
-	if (wants_help(argc, argv)) {
-		printf("usage: csup run FILE [--only A,B] [--env NAME] [--json]\n"
-		    "  the daemon in the foreground with the apps of FILE (containers):\n"
-		    "  each app's lines on stdout/stderr as 'NAME | TEXT' (--json: JSON lines);\n"
-		    "  SIGTERM/SIGINT stop every app, a second one kills what is left;\n"
-		    "  exits when every app has ended: 0, or 1 when one failed\n");
-		return CSUP_EXIT_OK;
-	}
-	if ((rc = parse_args(&r, argc, argv)) != 0 || (rc = load(&r)) != 0) {
-		config_app_list_free(&r.list);
+	if ((rc = apps_fd_arg(argc, argv, &fd)) != 0)
 		return rc;
-	}
-	r.source = realpath(r.file, NULL);
+	rc = load(&r, fd);
+	if (rc != 0)
+		goto out;
 	if ((r.env = csup_env_dup(environ)) == NULL || (r.seen = json_object()) == NULL) {
 		fprintf(stderr, "csup run: out of memory\n");
 		rc = CSUP_EXIT_FAIL;
 	} else
 		rc = daemon_serve(true, &r);
+out:
 	config_app_list_free(&r.list);
 	csup_env_free(r.env);
 	json_decref(r.seen);

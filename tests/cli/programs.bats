@@ -29,6 +29,45 @@ exe_of() {
 	[ "$output" = "$(printf '%s\n' libc.so.6 libjansson.so.4 libyaml-0.so.2)" ]
 }
 
+# csup run reads FILE in the client (cli_run.c) and hands csupd the apps,
+# so csupd links no ecosystem reader: no libyaml in its NEEDED (a dynamic
+# csupd), none of the readers' symbols (a static one names no library).
+@test "csupd needs no libyaml and holds no YAML or JavaScript reader" {
+	run readelf -d "$CSUP_BIN_DIR/csupd"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep NEEDED
+	[[ "$output" != *libyaml* ]]
+	run nm "$CSUP_BIN_DIR/csupd"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" T main"* ]]
+	run grep -E ' (yaml_parser_load|config_yaml_parse|config_json5_parse|config_js_eval|config_load)$' <<<"$output"
+	echo "$output"
+	[ "$status" -eq 1 ]
+}
+
+@test "csup run becomes csupd in place; neither it nor an app keeps the apps' fd" {
+	cat >"$WORK/eco.yaml" <<YAML
+apps:
+  - name: fds
+    script: /bin/sh
+    args: ["-c", "ls -l /proc/\$\$/fd >$WORK/fds.tmp; mv $WORK/fds.tmp $WORK/fds; exec sleep $SLEEPN"]
+YAML
+	"$CSUP" run "$WORK/eco.yaml" >/dev/null 2>&1 3>&- &
+	pid=$!
+	wait_until 30 test -s "$WORK/fds"
+	[ "$(exe_of "$pid")" = "$(readlink -f "$CSUP_BIN_DIR/csupd")" ]
+	run grep csup-run-apps "$WORK/fds"
+	[ "$status" -eq 1 ]
+	run ls -l "/proc/$pid/fd"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *csup-run-apps* ]]
+	kill -TERM "$pid"
+	wait_until 20 eval '! kill -0 "$pid" 2>/dev/null'
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+}
+
 @test "the daemon the client starts is csupd from the client's own directory" {
 	pid=$(csup ping)
 	[ -n "$pid" ]
