@@ -3,6 +3,7 @@
  * (docs/limits.md). Sizes take K/M/G, cpu is a percent of one core
  * (`150%`, or a bare number), counts are whole numbers. An unknown key in
  * `limits` is an error: a misspelt limit would silently not be enforced.
+ * Their JSON form is config_limits_json.c's.
  */
 #include "config_node.h"
 
@@ -119,17 +120,6 @@ static int limit_key(struct cfg_ctx *ctx, const struct node *k, const struct nod
 	    limit_keys);
 }
 
-static bool known(const char *k)
-{
-	static const char *const keys[] = { "memory", "memory_high", "cpu", "pids",
-	    "nofile", "core" };
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcmp(k, keys[i]) == 0)
-			return true;
-	return false;
-}
-
 int field_limits(struct cfg_ctx *ctx, const char *key, const struct node *v,
     struct limits_config *l)
 {
@@ -141,88 +131,12 @@ int field_limits(struct cfg_ctx *ctx, const char *key, const struct node *v,
 		const struct node *val = v->items[i + 1];
 
 		if (val->kind == NODE_SCALAR && val->type == SCALAR_NULL &&
-		    known(v->items[i]->str))
+		    limits_key_known(v->items[i]->str))
 			continue;
 		if (limit_key(ctx, v->items[i], val, l) == -1)
 			return -1;
 	}
 	l->line = v->line;
 	l->column = v->column;
-	return 0;
-}
-
-json_t *limits_config_json(const struct limits_config *l)
-{
-	json_t *o = json_object();
-
-	if (o == NULL)
-		return NULL;
-	if (l->memory > 0)
-		json_object_set_new(o, "memory", json_integer(l->memory));
-	if (l->memory_high > 0)
-		json_object_set_new(o, "memory_high", json_integer(l->memory_high));
-	if (l->cpu > 0)
-		json_object_set_new(o, "cpu", json_integer(l->cpu));
-	if (l->pids > 0)
-		json_object_set_new(o, "pids", json_integer(l->pids));
-	if (l->nofile >= 0)
-		json_object_set_new(o, "nofile", json_integer(l->nofile));
-	if (l->core >= 0)
-		json_object_set_new(o, "core", json_integer(l->core));
-	return o;
-}
-
-static int limit_from_json(json_t *o, const char *key, int64_t min, int64_t max,
-    int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < min ||
-	    json_integer_value(v) > max)
-		return -1;
-	*out = json_integer_value(v);
-	return 0;
-}
-
-int limits_config_from_json(json_t *o, struct limits_config *l)
-{
-	int64_t cpu = 0, pids = 0;
-	const char *key;
-	json_t *v;
-
-	if (o == NULL || json_is_null(o))
-		return 0;
-	if (!json_is_object(o))
-		return -1;
-	json_object_foreach(o, key, v)
-		if (!known(key))
-			return -1;
-	if (limit_from_json(o, "memory", 4096, INT64_MAX, &l->memory) == -1 ||
-	    limit_from_json(o, "memory_high", 4096, INT64_MAX, &l->memory_high) == -1 ||
-	    limit_from_json(o, "cpu", 1, 100000, &cpu) == -1 ||
-	    limit_from_json(o, "pids", 1, INT_MAX, &pids) == -1 ||
-	    limit_from_json(o, "nofile", 1, INT_MAX, &l->nofile) == -1 ||
-	    limit_from_json(o, "core", 0, INT64_MAX, &l->core) == -1)
-		return -1;
-	l->cpu = (int)cpu;
-	l->pids = (int)pids;
-	return 0;
-}
-
-json_t *opt_int_json(const struct opt_int *v)
-{
-	return v->set ? json_integer(v->value) : json_null();
-}
-
-int opt_int_from_json(json_t *v, int min, int max, struct opt_int *out)
-{
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return -1;
-	out->set = true;
-	out->value = (int)json_integer_value(v);
 	return 0;
 }

@@ -105,6 +105,8 @@ int	 field_cron(struct cfg_ctx *, const char *key, const struct node *, char **t
 /* `limits:` {memory, memory_high, cpu, pids, nofile, core}; unknown keys are errors. */
 int	 field_limits(struct cfg_ctx *, const char *key, const struct node *,
 	    struct limits_config *);
+/* config_limits_json.c: one of the keys of `limits:`. */
+bool	 limits_key_known(const char *key);
 /* The set limits as JSON (sizes in bytes, cpu in percent), and back: 0 or -1. */
 json_t	*limits_config_json(const struct limits_config *);
 int	 limits_config_from_json(json_t *, struct limits_config *);

@@ -40,7 +40,7 @@ exe_of() {
 	run nm "$CSUP_BIN_DIR/csupd"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" T main"* ]]
-	run grep -E ' (yaml_parser_load|config_yaml_parse|config_json5_parse|config_js_eval|config_load)$' <<<"$output"
+	run grep -E ' (yaml_parser_load|config_yaml_parse|config_json5_parse|config_js_eval|config_load|node_new)$' <<<"$output"
 	echo "$output"
 	[ "$status" -eq 1 ]
 }
