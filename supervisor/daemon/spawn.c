@@ -91,6 +91,7 @@ static char **build_env(struct app *a, int gen, const char *notify)
 	return env;
 }
 
+__attribute__((noreturn))
 static void child_fail(int fd, int stage, int err)
 {
 	struct child_err ce = { stage, err };
@@ -100,7 +101,12 @@ static void child_fail(int fd, int stage, int err)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-/* In the child: never returns. */
+/*
+ * In the child: never returns. Never inlined (nor exec_logger): their
+ * locals would sit in spawn_generation()'s frame, and every call made
+ * from there would run that much deeper in the daemon's stack.
+ */
+__attribute__((noinline, noreturn))
 static void exec_app(struct app *a, const char *path, char **env, int out, int err,
     int status, int cgfd, const struct limits_gen *lim)
 {
@@ -145,6 +151,7 @@ static int logger_path(const struct app *a, char *buf, size_t len, char *err, si
 }
 
 /* In the child: never returns. fds in[0] and in[1] become 3 and 4. */
+__attribute__((noinline, noreturn))
 static void exec_logger(struct app *a, const char *exe, const int in[2])
 {
 	char out[PATH_MAX], err[PATH_MAX], drop[PATH_MAX], size[32], files[32];

@@ -459,13 +459,45 @@ static int v1_group(const struct limits_host *h, const struct app_config *a, int
 	return 0;
 }
 
+/*
+ * Controller c of a generation, when one of its limits is wanted. Not
+ * inlined: its path buffers (16 KiB) cost the daemon's stack only when an
+ * app has such a limit, not on every spawn.
+ */
+__attribute__((noinline))
+static int ctl_prepare(const struct limits_host *h, const struct app_config *a, int gen,
+    enum limit_ctl c, struct limits_gen *lg, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 64], parent[PATH_MAX], file[PATH_MAX + 64], *slash;
+
+	*parent = '\0';
+	if (ctl_wanted(lg->means, c, MEANS_CGROUP2)) {
+		snprintf(parent, sizeof(parent), "%s", lg->v2);
+		if ((slash = strrchr(parent, '/')) != NULL)
+			*slash = '\0';
+		snprintf(path, sizeof(path), "+%s", ctl_names[c]);
+		if (join(file, sizeof(file), parent, "cgroup.subtree_control") == -1 ||
+		    proc_write_text(file, path) == -1 ||
+		    put_values(lg->v2, c, true, &a->limits, lg->means) == -1) {
+			snprintf(err, errlen, "app '%s': cgroup v2 %s limits in %s: %s",
+			    a->name, ctl_names[c], lg->v2, strerror(errno));
+			return -1;
+		}
+	}
+	if (ctl_wanted(lg->means, c, MEANS_CGROUP1) &&
+	    v1_group(h, a, gen, c, lg, parent, sizeof(parent)) == -1) {
+		snprintf(err, errlen, "app '%s': cgroup v1 %s group %s: %s", a->name,
+		    ctl_names[c], parent, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int limits_gen_prepare(const struct limits_host *h, const struct app_config *a, int gen,
     const char *v2, struct limits_gen *lg, char *err, size_t errlen)
 {
-	char path[PATH_MAX + 64], parent[PATH_MAX], file[PATH_MAX + 64], *slash;
 	int k, c;
 
-	*parent = '\0';
 	if (lg_init(lg, v2) == -1) {
 		snprintf(err, errlen, "app '%s': limits: %s", a->name, strerror(errno));
 		return -1;
@@ -477,28 +509,11 @@ int limits_gen_prepare(const struct limits_host *h, const struct app_config *a, 
 			lg->means[k] = k == LIM_MEMORY ? MEANS_RLIMIT : k == LIM_PIDS ?
 			    MEANS_WATCHDOG : MEANS_NONE;
 	}
-	for (c = 0; c < CTL_COUNT; c++) {
-		if (ctl_wanted(lg->means, (enum limit_ctl)c, MEANS_CGROUP2)) {
-			snprintf(parent, sizeof(parent), "%s", lg->v2);
-			if ((slash = strrchr(parent, '/')) != NULL)
-				*slash = '\0';
-			snprintf(path, sizeof(path), "+%s", ctl_names[c]);
-			if (join(file, sizeof(file), parent, "cgroup.subtree_control") == -1 ||
-			    proc_write_text(file, path) == -1 ||
-			    put_values(lg->v2, (enum limit_ctl)c, true, &a->limits,
-			    lg->means) == -1) {
-				snprintf(err, errlen, "app '%s': cgroup v2 %s limits in %s: %s",
-				    a->name, ctl_names[c], lg->v2, strerror(errno));
-				goto fail;
-			}
-		}
-		if (ctl_wanted(lg->means, (enum limit_ctl)c, MEANS_CGROUP1) &&
-		    v1_group(h, a, gen, (enum limit_ctl)c, lg, parent, sizeof(parent)) == -1) {
-			snprintf(err, errlen, "app '%s': cgroup v1 %s group %s: %s", a->name,
-			    ctl_names[c], parent, strerror(errno));
+	for (c = 0; c < CTL_COUNT; c++)
+		if ((ctl_wanted(lg->means, (enum limit_ctl)c, MEANS_CGROUP2) ||
+		    ctl_wanted(lg->means, (enum limit_ctl)c, MEANS_CGROUP1)) &&
+		    ctl_prepare(h, a, gen, (enum limit_ctl)c, lg, err, errlen) == -1)
 			goto fail;
-		}
-	}
 	return 0;
 fail:
 	k = errno;

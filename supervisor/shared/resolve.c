@@ -35,16 +35,21 @@ static const char *env_get(char *const *env, const char *key)
 	return NULL;
 }
 
+/*
+ * Walks PATH in place: a copy of it to cut up would cost the daemon 16 KiB
+ * of stack on every spawn (its deepest call). Empty entries are skipped.
+ */
 static int path_lookup(const char *cmd, const char *pathvar, char *out, size_t outlen)
 {
-	char buf[PATH_MAX * 4];
-	char *dir, *save = NULL;
+	const char *dir;
+	size_t len;
 
-	snprintf(buf, sizeof(buf), "%s", pathvar);
-	for (dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		if (snprintf(out, outlen, "%s/%s", *dir ? dir : ".", cmd) >= (int)outlen)
+	for (dir = pathvar; *dir != '\0'; dir += len + (dir[len] == ':')) {
+		len = strcspn(dir, ":");
+		if (len == 0 || len > INT_MAX)
 			continue;
-		if (access(out, X_OK) == 0)
+		if (snprintf(out, outlen, "%.*s/%s", (int)len, dir, cmd) < (int)outlen &&
+		    access(out, X_OK) == 0)
 			return 0;
 	}
 	return -1;
