@@ -143,6 +143,7 @@ static json_t *app_json(const struct app_config *a)
 	if (o == NULL || paths_init(&p, false) == -1)
 		return o;
 	paths_app_logs(&p, a, out, err, sizeof(out));
+	paths_free(&p);
 	json_object_set_new(o, "out_file", json_string(out));
 	json_object_set_new(o, "error_file", json_string(err));
 	return o;
@@ -297,6 +298,7 @@ int check_main(int argc, char **argv)
 		    list.warnings[i].column, list.warnings[i].msg);
 	limits_host_init(&host, NULL, "check", false);
 	if ((weak = weak_limits(o.file, &list, &host, o.cfg.strict)) > 0 && o.cfg.strict) {
+		limits_host_free(&host);
 		config_app_list_free(&list);
 		return 2;
 	}
@@ -313,6 +315,7 @@ int check_main(int argc, char **argv)
 		    list.n == 1 ? "" : "s", weak, weak == 1 ? "" : "s");
 		rc = 0;
 	}
+	limits_host_free(&host);
 	config_app_list_free(&list);
 	return rc;
 }

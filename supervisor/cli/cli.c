@@ -393,9 +393,12 @@ static int c_version(const char *cmd, const struct opts *o)
 	int fd;
 
 	printf("csup client %s\n", CSUP_VERSION);
-	if (paths_init(&p, false) == 0 && (fd = client_connect(&p, false)) >= 0) {
-		reply = client_call(fd, json_pack("{s:s}", "cmd", "version"));
-		close(fd);
+	if (paths_init(&p, false) == 0) {
+		if ((fd = client_connect(&p, false)) >= 0) {
+			reply = client_call(fd, json_pack("{s:s}", "cmd", "version"));
+			close(fd);
+		}
+		paths_free(&p);
 	}
 	if (reply && json_is_true(json_object_get(reply, "ok")))
 		printf("csup daemon %s (pid %d)\n",

@@ -204,9 +204,11 @@ json_t *client_request(bool autostart, json_t *req)
 	if ((fd = client_connect(&p, autostart)) == -1) {
 		if (!autostart && errno != EACCES)
 			fprintf(stderr, "csup: no daemon answers at %s\n", p.sock);
+		paths_free(&p);
 		json_decref(req);
 		return NULL;
 	}
+	paths_free(&p);
 	reply = client_call(fd, req);
 	close(fd);
 	return reply;
@@ -235,12 +237,15 @@ int cli_kill(void)
 	json_t *reply;
 	pid_t pid;
 	char c;
-	int fd;
+	int fd, e;
 
 	if (paths_init(&p, false) == -1)
 		return CSUP_EXIT_FAIL;
-	if ((fd = client_connect(&p, false)) == -1)
-		return errno == EACCES ? CSUP_EXIT_FAIL : CSUP_EXIT_OK;	/* none: done */
+	fd = client_connect(&p, false);
+	e = errno;
+	paths_free(&p);
+	if (fd == -1)
+		return e == EACCES ? CSUP_EXIT_FAIL : CSUP_EXIT_OK;	/* none: done */
 	if ((reply = client_call(fd, json_pack("{s:s}", "cmd", "kill"))) == NULL) {
 		close(fd);
 		return CSUP_EXIT_FAIL;

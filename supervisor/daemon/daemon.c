@@ -565,8 +565,11 @@ static void teardown(struct daemon *d)
 	if (d->cg.usable)
 		(void)rmdir(d->cg.path);	/* fails while an app still runs */
 	limits_host_release(&d->limhost);
+	cgroup_base_free(&d->cg);
 	ev_loop_destroy(d->loop);
 	close(d->lock_fd);
+	free(d->exe);
+	paths_free(&d->paths);
 }
 
 int daemon_main(int argc, char **argv)
@@ -580,12 +583,45 @@ int daemon_main(int argc, char **argv)
 	return daemon_serve(fg, NULL);
 }
 
+/* This binary's path, sized to fit (the daemon keeps it for its life). */
+static char *self_exe(void)
+{
+	char *buf, *fit;
+	ssize_t n;
+
+	if ((buf = malloc(PATH_MAX)) == NULL)
+		return NULL;
+	if ((n = readlink("/proc/self/exe", buf, PATH_MAX - 1)) == -1) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fit = realloc(buf, (size_t)n + 1);
+	return fit ? fit : buf;
+}
+
+/*
+ * Not inlined: note's 4.6 KiB would stay in daemon_serve()'s frame, under
+ * which the whole event loop runs.
+ */
+__attribute__((noinline))
+static void open_store(struct daemon *d)
+{
+	char note[PATH_MAX + 512];
+
+	if (store_open_or_recover(d->paths.db, &d->store, note, sizeof(note)) == -1)
+		fatalx("cannot open %s%s%s", d->paths.db, *note ? ": " : "", note);
+	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d->paths.home, d->paths.id);
+	if (*note) {
+		log_warnx("%s", note);
+		(void)store_add_event(d->store, NULL, "store", note);
+	}
+}
+
 /* run: `csup run` (run.c), always in the foreground; NULL: a plain daemon. */
 int daemon_serve(bool fg, struct run *run)
 {
 	struct daemon d = { .lock_fd = -1, .run = run };
-	char note[PATH_MAX + 512];
-	ssize_t n;
 
 	TAILQ_INIT(&d.apps);
 	ctl_init(&d.ctl);
@@ -594,11 +630,14 @@ int daemon_serve(bool fg, struct run *run)
 	clean_slate();
 	if (store_tune_memory() == -1)
 		log_warn("store: SQLite's memory settings");
-	if (prepare(&d, fg || run) == 0)	/* another daemon serves this home */
-		return run ? run_refuse_busy(&d.paths) : 0;
-	if ((n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1)) == -1)
+	if (prepare(&d, fg || run) == 0) {	/* another daemon serves this home */
+		int rc = run ? run_refuse_busy(&d.paths) : 0;
+
+		paths_free(&d.paths);
+		return rc;
+	}
+	if ((d.exe = self_exe()) == NULL)
 		fatal("readlink /proc/self/exe");
-	d.exe[n] = '\0';
 	/* Started from inside an app, we must not pass its tag on to loggers. */
 	unsetenv(PROC_TAG_VAR);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
@@ -607,13 +646,7 @@ int daemon_serve(bool fg, struct run *run)
 		log_info("cgroups not used: %s", d.cg.reason);
 	limits_host_init(&d.limhost, &d.cg, d.paths.id, true);
 	setup_loop(&d);
-	if (store_open_or_recover(d.paths.db, &d.store, note, sizeof(note)) == -1)
-		fatalx("cannot open %s%s%s", d.paths.db, *note ? ": " : "", note);
-	log_info("daemon %d starts in %s (id %s)", (int)getpid(), d.paths.home, d.paths.id);
-	if (*note) {
-		log_warnx("%s", note);
-		(void)store_add_event(d.store, NULL, "store", note);
-	}
+	open_store(&d);
 	if (recover(&d) == -1)
 		log_warnx("recovery from the store failed");
 	(void)orphan_scan(&d);

@@ -58,7 +58,7 @@ struct daemon {
 	struct sidecar		*sidecars;	/* sidecar.c: helper programs (csup-http...) */
 	bool			 shutting_down;
 	bool			 exiting;
-	char			 exe[PATH_MAX];	/* this binary, for loggers */
+	char			*exe;		/* this binary, for loggers (owned) */
 	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
 	struct limits_host	 limhost;	/* limits_host_init() right after */
 	struct http_server	*http;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,18 +144,16 @@ static int fmt(char *buf, size_t len, const char *f, const char *a, const char *
 /* base = <mount><own minus the mount's root>/csup-<home id>. */
 static int base_locate(struct cgroup_base *cb, const char *home_id)
 {
-	char root[PATH_MAX], own[PATH_MAX], *text;
+	char mount[PATH_MAX], root[PATH_MAX], own[PATH_MAX], *text;
 	const char *o;
 	int r;
 
 	if ((text = proc_read_text("/proc/self/mountinfo", FILE_MAX)) == NULL)
 		return -1;
-	r = cgroup_parse_mountinfo(text, cb->mount, sizeof(cb->mount), root, sizeof(root));
+	r = cgroup_parse_mountinfo(text, mount, sizeof(mount), root, sizeof(root));
 	free(text);
-	if (r == -1) {
-		cb->mount[0] = '\0';
+	if (r == -1 || (cb->mount = strdup(mount)) == NULL)
 		return -1;
-	}
 	if ((text = proc_read_text("/proc/self/cgroup", FILE_MAX)) == NULL)
 		return -1;
 	r = cgroup_parse_self(text, own, sizeof(own));
@@ -162,12 +161,32 @@ static int base_locate(struct cgroup_base *cb, const char *home_id)
 	if (r == -1)
 		return -1;
 	o = cgroup_rel_path(own, root);
-	r = snprintf(cb->path, sizeof(cb->path), "%s%s/csup-%s", cb->mount, o, home_id);
-	if (r < 0 || (size_t)r >= sizeof(cb->path)) {
+	if (strlen(mount) + strlen(o) + strlen("/csup-") + strlen(home_id) >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return 0;
+	return asprintf(&cb->path, "%s%s/csup-%s", mount, o, home_id) == -1 ?
+	    (cb->path = NULL, -1) : 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void base_reason(struct cgroup_base *cb, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(cb->reason);
+	va_start(ap, fmt);
+	if (vasprintf(&cb->reason, fmt, ap) == -1)
+		cb->reason = NULL;
+	va_end(ap);
+}
+
+void cgroup_base_free(struct cgroup_base *cb)
+{
+	free(cb->mount);
+	free(cb->path);
+	free(cb->reason);
+	memset(cb, 0, sizeof(*cb));
 }
 
 /* A child moves itself into dir; its exit code is the errno of the attempt. */
@@ -203,15 +222,13 @@ static int base_probe(struct cgroup_base *cb)
 	int saved;
 
 	if (mkdir(cb->path, 0755) == -1 && errno != EEXIST) {
-		snprintf(cb->reason, sizeof(cb->reason), "cannot create %s: %s",
-		    cb->path, strerror(errno));
+		base_reason(cb, "cannot create %s: %s", cb->path, strerror(errno));
 		return -1;
 	}
 	if (probe(cb->path) == 0)
 		return 0;
 	saved = errno;
-	snprintf(cb->reason, sizeof(cb->reason),
-	    "cannot move a process into %s: %s%s", cb->path, strerror(saved),
+	base_reason(cb, "cannot move a process into %s: %s%s", cb->path, strerror(saved),
 	    saved == EACCES || saved == EPERM ? " (cgroup not delegated to this"
 	    " user: run as root or under a systemd unit with Delegate=yes)" :
 	    saved == EBUSY || saved == EOPNOTSUPP ? " (controllers enabled in"
@@ -225,12 +242,11 @@ int cgroup_base_init(struct cgroup_base *cb, const char *home_id)
 
 	memset(cb, 0, sizeof(*cb));
 	if (env != NULL && strcmp(env, "0") == 0) {
-		snprintf(cb->reason, sizeof(cb->reason), "disabled by CSUP_CGROUPS=0");
+		base_reason(cb, "disabled by CSUP_CGROUPS=0");
 		return -1;
 	}
 	if (base_locate(cb, home_id) == -1) {
-		snprintf(cb->reason, sizeof(cb->reason), "%s",
-		    cb->mount[0] == '\0' ? "no cgroup2 file system is mounted" :
+		base_reason(cb, "%s", cb->mount == NULL ? "no cgroup2 file system is mounted" :
 		    "cannot tell this process's cgroup from /proc/self/cgroup");
 		return -1;
 	}

@@ -28,21 +28,23 @@
 
 #include "proc.h"
 
+/* Owned strings sized to fit: the daemon keeps its base for its life. */
 struct cgroup_base {
 	int	usable;
-	char	mount[PATH_MAX];	/* the cgroup2 mount point, "" if none */
-	char	path[PATH_MAX];		/* <mount><own cgroup>/csup-<home id> */
-	char	reason[PATH_MAX + 256];	/* why not usable ("" when usable) */
+	char	*mount;		/* the cgroup2 mount point, NULL if none */
+	char	*path;		/* <mount><own cgroup>/csup-<home id>, NULL if none */
+	char	*reason;	/* why not usable, NULL when usable */
 };
 
 /*
  * Find the cgroup2 mount and the daemon's cgroup, create the base and probe
  * it with a short-lived child (forked and waited for here: call it at
  * start-up, before the event loop reaps children). CSUP_CGROUPS=0 in the
- * environment disables cgroups. Returns 0 when usable, -1 when not; either
- * way cb is filled and nothing needs undoing.
+ * environment disables cgroups. Returns 0 when usable, -1 when not (reason
+ * says why); either way cb is filled, for cgroup_base_free().
  */
 int	cgroup_base_init(struct cgroup_base *cb, const char *home_id);
+void	cgroup_base_free(struct cgroup_base *cb);
 
 /* Pure parsers, for tests: the cgroup2 mount (and its root) from mountinfo text. */
 int	cgroup_parse_mountinfo(const char *text, char *mount, size_t mlen,

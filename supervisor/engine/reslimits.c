@@ -226,8 +226,9 @@ static void v1_host(struct limits_host *h, enum limit_ctl c, const char *home_id
 		if (access(own, W_OK) == -1)
 			snprintf(h->why[c], sizeof(h->why[c]), "cgroup v1 %s hierarchy "
 			    "not writable (%s)", ctl, strerror(errno));
-		else
-			memcpy(h->v1[c], base, strlen(base) + 1);
+		else if ((h->v1[c] = strdup(base)) == NULL)
+			snprintf(h->why[c], sizeof(h->why[c]), "cgroup v1 %s: %s", ctl,
+			    strerror(errno));
 		return;
 	}
 	if (mkdir(base, 0755) == -1 && errno != EEXIST) {
@@ -240,7 +241,10 @@ static void v1_host(struct limits_host *h, enum limit_ctl c, const char *home_id
 		(void)rmdir(base);
 		return;
 	}
-	memcpy(h->v1[c], base, strlen(base) + 1);
+	if ((h->v1[c] = strdup(base)) == NULL) {
+		snprintf(h->why[c], sizeof(h->why[c]), "cgroup v1 %s: %s", ctl, strerror(errno));
+		(void)rmdir(base);
+	}
 }
 
 /* 1 when ctl is a word of the space-separated file at dir/name. */
@@ -321,11 +325,20 @@ void limits_host_init(struct limits_host *h, const struct cgroup_base *cb,
 	}
 }
 
+void limits_host_free(struct limits_host *h)
+{
+	for (int c = 0; c < CTL_COUNT; c++) {
+		free(h->v1[c]);
+		h->v1[c] = NULL;
+	}
+}
+
 void limits_host_release(struct limits_host *h)
 {
 	for (int c = 0; c < CTL_COUNT; c++)
-		if (h->v1[c][0] != '\0')
+		if (h->v1[c] != NULL)
 			(void)rmdir(h->v1[c]);
+	limits_host_free(h);
 }
 
 enum limit_means limits_means(const struct limits_host *h, const struct limits_config *l,
@@ -339,7 +352,7 @@ enum limit_means limits_means(const struct limits_host *h, const struct limits_c
 		return MEANS_RLIMIT;
 	if (h->v2[c])
 		return MEANS_CGROUP2;
-	if (h->v1[c][0] != '\0')
+	if (h->v1[c] != NULL)
 		return MEANS_CGROUP1;
 	return k == LIM_MEMORY ? MEANS_RLIMIT : k == LIM_PIDS ? MEANS_WATCHDOG : MEANS_NONE;
 }
@@ -655,7 +668,7 @@ void limits_gen_adopt(const struct limits_host *h, const struct app_config *a, i
 	for (k = 0; k < LIM_COUNT; k++)
 		lg->means[k] = limits_means(h, &a->limits, (enum limit_kind)k);
 	for (c = 0; c < CTL_COUNT; c++)
-		if (h->v1[c][0] != '\0' &&
+		if (h->v1[c] != NULL &&
 		    v1_gen_path(h, (enum limit_ctl)c, a->name, gen, p, sizeof(p)) == 0 &&
 		    stat(p, &st) == 0)
 			lg->v1[c] = strdup(p);
@@ -727,7 +740,7 @@ int limits_sweep(const struct limits_host *h,
 	DIR *d;
 
 	for (c = 0; c < CTL_COUNT; c++) {
-		if (h->v1[c][0] == '\0' || (d = opendir(h->v1[c])) == NULL)
+		if (h->v1[c] == NULL || (d = opendir(h->v1[c])) == NULL)
 			continue;
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||

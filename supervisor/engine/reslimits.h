@@ -45,7 +45,7 @@ enum limit_ctl { CTL_MEMORY, CTL_CPU, CTL_PIDS, CTL_COUNT };
 
 struct limits_host {
 	bool	 v2[CTL_COUNT];			/* enabled on the v2 base */
-	char	 v1[CTL_COUNT][PATH_MAX];	/* v1 base of this home, "" when none */
+	char	*v1[CTL_COUNT];			/* v1 base of this home, NULL none (owned) */
 	char	 why[CTL_COUNT][256];		/* why neither, for the warnings */
 };
 
@@ -76,8 +76,10 @@ int64_t		 limits_value(const struct limits_config *l, enum limit_kind k);
  */
 void		 limits_host_init(struct limits_host *h, const struct cgroup_base *cb,
 	    const char *home_id, bool create);
-/* At exit: rmdir of this home's v1 bases (fails while a group is left). */
+/* At exit: rmdir of this home's v1 bases (fails while a group is left), then free. */
 void		 limits_host_release(struct limits_host *h);
+/* Frees what init filled, touching no directory (`csup check`). */
+void		 limits_host_free(struct limits_host *h);
 /* The means k would get on this host (MEANS_NONE for an unset limit too). */
 enum limit_means limits_means(const struct limits_host *h, const struct limits_config *l,
 	    enum limit_kind k);

@@ -41,13 +41,25 @@ int paths_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int join(char *out, const char *dir, const char *name)
+/* out := dir/name, kept under PATH_MAX like every path the kernel takes. */
+static int join(char **out, const char *dir, const char *name)
 {
-	if (snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX) {
+	if (strlen(dir) + 1 + strlen(name) >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return 0;
+	return asprintf(out, "%s/%s", dir, name) == -1 ? (*out = NULL, -1) : 0;
+}
+
+void paths_free(struct paths *p)
+{
+	free(p->home);
+	free(p->sock);
+	free(p->db);
+	free(p->log);
+	free(p->pid);
+	free(p->logs);
+	memset(p, 0, sizeof(*p));
 }
 
 int paths_init(struct paths *p, bool create)
@@ -55,6 +67,7 @@ int paths_init(struct paths *p, bool create)
 	const char *home = getenv("CSUP_HOME");
 	const char *user = getenv("HOME");
 	char raw[PATH_MAX];
+	int e;
 
 	memset(p, 0, sizeof(*p));
 	if (home && *home)
@@ -69,18 +82,21 @@ int paths_init(struct paths *p, bool create)
 			return -1;
 	}
 	/* The id must not depend on how the path was spelled. */
-	if (realpath(raw, p->home) == NULL)
-		snprintf(p->home, sizeof(p->home), "%s", raw);
+	if ((p->home = realpath(raw, NULL)) == NULL && (p->home = strdup(raw)) == NULL)
+		return -1;
 	snprintf(p->id, sizeof(p->id), "%016llx",
 	    (unsigned long long)paths_fnv1a(p->home));
-	if (join(p->sock, p->home, "csup.sock") == -1 ||
-	    join(p->db, p->home, "csup.db") == -1 ||
-	    join(p->log, p->home, "csup.log") == -1 ||
-	    join(p->pid, p->home, "csup.pid") == -1 ||
-	    join(p->logs, p->home, "logs") == -1)
+	if (join(&p->sock, p->home, "csup.sock") == -1 ||
+	    join(&p->db, p->home, "csup.db") == -1 ||
+	    join(&p->log, p->home, "csup.log") == -1 ||
+	    join(&p->pid, p->home, "csup.pid") == -1 ||
+	    join(&p->logs, p->home, "logs") == -1 ||
+	    (create && mkdir(p->logs, 0700) == -1 && errno != EEXIST)) {
+		e = errno;
+		paths_free(p);
+		errno = e;
 		return -1;
-	if (create && mkdir(p->logs, 0700) == -1 && errno != EEXIST)
-		return -1;
+	}
 	return 0;
 }
 

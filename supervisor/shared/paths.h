@@ -21,17 +21,22 @@
 #define CSUP_EXIT_USAGE	2
 
 /* paths.c */
+/* Owned strings sized to fit (the daemon keeps one of these for its life). */
 struct paths {
-	char	home[PATH_MAX];
+	char	*home;
 	char	id[17];			/* FNV-1a 64 of realpath(home), hex */
-	char	sock[PATH_MAX];
-	char	db[PATH_MAX];
-	char	log[PATH_MAX];
-	char	pid[PATH_MAX];
-	char	logs[PATH_MAX];		/* directory of app logs */
+	char	*sock;
+	char	*db;
+	char	*log;
+	char	*pid;
+	char	*logs;			/* directory of app logs */
 };
-/* Fills p from $CSUP_HOME (default $HOME/.csup); create: mkdir 0700 first. */
+/*
+ * Fills p from $CSUP_HOME (default $HOME/.csup); create: mkdir 0700 first.
+ * On -1 nothing is left to free; else paths_free(p) when done.
+ */
 int	 paths_init(struct paths *p, bool create);
+void	 paths_free(struct paths *p);
 /* The out/err files of an app (config overrides, else the defaults). */
 void	 paths_app_logs(const struct paths *p, const struct app_config *c,
 	    char *out, char *err, size_t len);

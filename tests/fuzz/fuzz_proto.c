@@ -30,7 +30,7 @@ static void check_app(json_t *j)
 {
 	struct app_config a, b;
 	struct paths p;
-	char out[PATH_MAX], err[PATH_MAX], msg[256];
+	char out[PATH_MAX], err[PATH_MAX], msg[256], logs[] = "/home/u/.csup/logs";
 	json_t *again;
 
 	if (config_app_from_json(j, &a, msg, sizeof(msg)) == -1) {
@@ -44,7 +44,7 @@ static void check_app(json_t *j)
 		return;
 	}
 	memset(&p, 0, sizeof(p));
-	snprintf(p.logs, sizeof(p.logs), "/home/u/.csup/logs");
+	p.logs = logs;
 	paths_app_logs(&p, &a, out, err, sizeof(out));
 	if ((a.out_file == NULL && strncmp(out, "/home/u/.csup/logs/", 19) != 0) ||
 	    (a.error_file == NULL && strncmp(err, "/home/u/.csup/logs/", 19) != 0) ||

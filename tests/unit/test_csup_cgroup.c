@@ -95,6 +95,7 @@ static void test_disabled_by_env(void **state)
 	assert_false(cb.usable);
 	assert_non_null(strstr(cb.reason, "CSUP_CGROUPS=0"));
 	assert_int_equal(cgroup_gen_path(&cb, "web", 1, path, sizeof(path)), -1);
+	cgroup_base_free(&cb);
 }
 
 static int count_gen(void *arg, const char *path)
@@ -167,6 +168,7 @@ static void test_generation_lifecycle(void **state)
 	assert_int_equal(cgroup_populated(path), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(rmdir(cb.path), 0);
+	cgroup_base_free(&cb);
 
 	proc_set_free(&procs);
 	proc_set_free(&all);

@@ -80,6 +80,7 @@ static void test_means_order(void **state)
 {
 	struct limits_config l = all_set(), none = { 0, 0, 0, 0, -1, -1, 0, 0 };
 	struct limits_host h;
+	char memv1[] = "/sys/fs/cgroup/memory/csup-x", pidsv1[] = "/sys/fs/cgroup/pids/csup-x";
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
@@ -91,8 +92,8 @@ static void test_means_order(void **state)
 	assert_int_equal(limits_means(&h, &l, LIM_NOFILE), MEANS_RLIMIT);
 	assert_int_equal(limits_means(&h, &l, LIM_CORE), MEANS_RLIMIT);
 	/* v1 groups where the hierarchy is there */
-	snprintf(h.v1[CTL_MEMORY], sizeof(h.v1[CTL_MEMORY]), "/sys/fs/cgroup/memory/csup-x");
-	snprintf(h.v1[CTL_PIDS], sizeof(h.v1[CTL_PIDS]), "/sys/fs/cgroup/pids/csup-x");
+	h.v1[CTL_MEMORY] = memv1;
+	h.v1[CTL_PIDS] = pidsv1;
 	assert_int_equal(limits_means(&h, &l, LIM_MEMORY), MEANS_CGROUP1);
 	assert_int_equal(limits_means(&h, &l, LIM_MEMORY_HIGH), MEANS_CGROUP1);
 	assert_int_equal(limits_means(&h, &l, LIM_PIDS), MEANS_CGROUP1);
