@@ -298,6 +298,23 @@ static size_t conn_count(const struct ctl *s)
 	return n;
 }
 
+/* A new client on fd (non-blocking, close-on-exec); idle 0: never timed out. */
+static struct ctl_conn *conn_new(struct ctl *s, int fd, ev_tstamp idle)
+{
+	struct ctl_conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->s = s;
+	c->fd = fd;
+	ev_io_init(&c->rio, conn_rio_cb, fd, EV_READ);
+	ev_io_init(&c->wio, conn_wio_cb, fd, EV_WRITE);
+	ev_timer_init(&c->idle, conn_idle_cb, 0., idle);
+	TAILQ_INSERT_TAIL(&s->conns, c, entry);
+	conn_await(c);
+	return c;
+}
+
 static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl *s = OWNER_OF(w, struct ctl, listen_io);
@@ -323,18 +340,11 @@ static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 			close(fd);
 			continue;
 		}
-		if ((c = calloc(1, sizeof(*c))) == NULL) {
+		if ((c = conn_new(s, fd, idle)) == NULL) {
 			close(fd);
 			continue;
 		}
-		c->s = s;
-		c->fd = fd;
-		ev_io_init(&c->rio, conn_rio_cb, fd, EV_READ);
-		ev_io_init(&c->wio, conn_wio_cb, fd, EV_WRITE);
-		ev_timer_init(&c->idle, conn_idle_cb, 0., idle);
-		TAILQ_INSERT_TAIL(&s->conns, c, entry);
 		n++;
-		conn_await(c);
 	}
 	if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 		log_warn("accept");
@@ -383,6 +393,23 @@ int ctl_open(struct ctl *s, struct ev_loop *loop, const char *path,
 fail:
 	close(fd);
 	return -1;
+}
+
+void ctl_attach(struct ctl *s, struct ev_loop *loop, const struct ctl_ops *ops, void *ctx)
+{
+	s->loop = loop;
+	s->ops = ops;
+	s->ctx = ctx;
+}
+
+int ctl_adopt(struct ctl *s, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return -1;
+	return conn_new(s, fd, 0.) != NULL ? 0 : -1;
 }
 
 void ctl_unlisten(struct ctl *s)

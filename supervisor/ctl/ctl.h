@@ -48,6 +48,16 @@ void	 ctl_init(struct ctl *s);
  */
 int	 ctl_open(struct ctl *s, struct ev_loop *loop, const char *path,
 	    const struct ctl_ops *ops, void *ctx);
+/* Without listening: a server of the connections given to ctl_adopt(). */
+void	 ctl_attach(struct ctl *s, struct ev_loop *loop, const struct ctl_ops *ops,
+	    void *ctx);
+/*
+ * fd, a connected socket (made non-blocking), becomes a client of s (after
+ * ctl_open or ctl_attach), never timed out while idle; the peer's uid is
+ * not checked: the caller made the socket. 0, or -1 with errno (fd
+ * stays the caller's).
+ */
+int	 ctl_adopt(struct ctl *s, int fd);
 /* Stops accepting and removes the socket file; clients stay connected. */
 void	 ctl_unlisten(struct ctl *s);
 /* ctl_unlisten(), then closes every client (on_close for each). */

@@ -17,11 +17,11 @@
 #include "app.h"
 #include "cgroup.h"
 #include "ctl.h"
-#include "http.h"
 #include "metrics.h"
 #include "paths.h"
 #include "reslimits.h"
 
+struct httpside;
 struct logger_pid;
 struct sidecar;
 struct waiter;
@@ -61,7 +61,7 @@ struct daemon {
 	char			*exe;		/* this binary, for loggers (owned) */
 	struct cgroup_base	 cg;		/* cgroup_base_init() at start-up */
 	struct limits_host	 limhost;	/* limits_host_init() right after */
-	struct http_server	*http;
+	struct httpside		*http;		/* httpside.c: the port and csup-http */
 	struct alert_ctx	*alerts;
 	struct health_lib	*health_lib;	/* libcurl, from the first health check */
 	struct metrics_counters	 counters;

@@ -120,3 +120,18 @@ char *metrics_render(const json_t *apps, const struct metrics_counters *c, size_
 		*len = size;
 	return buf;
 }
+
+json_t *metrics_counters_json(const struct metrics_counters *c)
+{
+	return json_pack("{s:I,s:I}", "orphans_killed", (json_int_t)c->orphans_killed,
+	    "leak_restarts", (json_int_t)c->leak_restarts);
+}
+
+void metrics_counters_from_json(const json_t *j, struct metrics_counters *c)
+{
+	json_int_t orphans = json_integer_value(json_object_get(j, "orphans_killed"));
+	json_int_t leaks = json_integer_value(json_object_get(j, "leak_restarts"));
+
+	c->orphans_killed = orphans > 0 ? (uint64_t)orphans : 0;
+	c->leak_restarts = leaks > 0 ? (uint64_t)leaks : 0;
+}

@@ -38,6 +38,11 @@ struct metrics_counters {
  * or NULL with errno (ENOMEM, or EINVAL when apps is not an array). */
 char *metrics_render(const json_t *apps, const struct metrics_counters *c, size_t *len);
 
+/* The counters as {"orphans_killed": n, "leak_restarts": n} (csup-http's question), or NULL. */
+json_t *metrics_counters_json(const struct metrics_counters *c);
+/* Back from that object; a missing or bad field reads 0. */
+void metrics_counters_from_json(const json_t *j, struct metrics_counters *c);
+
 /* Writes v as a label value (quotes excluded): \ " and newline escaped. */
 void metrics_escape_label(FILE *f, const char *v);
 

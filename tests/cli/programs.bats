@@ -120,7 +120,7 @@ maps_has() {
 	grep -q "/$2" "/proc/$1/maps"
 }
 
-@test "csupd maps libcurl only with a health check, libmicrohttpd only with HTTP on" {
+@test "csupd maps libcurl only with a health check, libmicrohttpd never (csup-http does)" {
 	export CSUP_HTTP=off
 	csup start sh --name plain -- -c "while :; do sleep 1; done; : $MARK" >/dev/null
 	pid=$(csup ping)
@@ -143,7 +143,10 @@ YAML
 	csup kill >/dev/null
 	export CSUP_HTTP=127.0.0.1:0
 	pid=$(csup ping)
-	wait_until 20 maps_has "$pid" libmicrohttpd.so
+	# HTTP is served by csup-http, the daemon's child, with the daemon's port.
+	wait_until 20 eval 'maps_has "$(pgrep -P "$pid" -x csup-http)" libmicrohttpd.so'
+	run maps_has "$pid" libmicrohttpd.so
+	[ "$status" -ne 0 ]
 	run maps_has "$pid" libcurl.so
 	[ "$status" -ne 0 ]
 }

@@ -28,7 +28,7 @@ deb() {
 	run dpkg-deb -c "$(deb)"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	for f in ./usr/bin/csup ./usr/bin/csupd ./usr/bin/csup-logger ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
+	for f in ./usr/bin/csup ./usr/bin/csupd ./usr/bin/csup-logger ./usr/bin/csup-http ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
 	    ./usr/share/man/man1/csup.1.gz ./usr/share/man/man5/csup-ecosystem.5.gz \
 	    ./usr/share/man/man8/csupd.8.gz \
 	    ./usr/share/bash-completion/completions/csup \

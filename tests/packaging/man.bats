@@ -34,7 +34,7 @@ MAN="$CSUP_SRC_DIR/docs/man"
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	text=$(printf '%s\n' "$out" | col -b)
 	for w in "csup daemon" "--foreground" PATH CSUP_HOME CSUP_HTTP csup.sock csup.pid \
-	    csup.log csup.db csup-logger "EXIT STATUS"; do
+	    csup.log csup.db csup-logger csup-http "EXIT STATUS"; do
 		grep -qF -- "$w" <<<"$text" || { echo "csupd(8) lacks: $w"; false; }
 	done
 }

@@ -91,8 +91,17 @@ static json_t *fake_ready(void *arg)
 	return json_pack("{s:s}", "web", "launching: waiting for READY=1");
 }
 
+/* csup-http asks the daemon (/healthz): a daemon that does not answer is not alive. */
+static bool daemon_alive = true;
+
+static bool fake_alive(void *arg)
+{
+	check_thread();
+	return daemon_alive;
+}
+
 static const struct http_callbacks fake_cb = {
-	fake_apps, fake_app, fake_samples, fake_counters, NULL, fake_ready
+	fake_apps, fake_app, fake_samples, fake_counters, NULL, fake_ready, fake_alive
 };
 
 /* ---- the client thread -------------------------------------------------- */
@@ -437,6 +446,20 @@ static void test_busy_and_off(void **state)
 	ev_loop_destroy(loop);
 }
 
+/* /healthz is the daemon's liveness, not csup-http's: 503 when the daemon does not answer. */
+static void test_healthz_daemon_gone(void **state)
+{
+	static const char *const spec[] = { "GET", "/healthz", "GET", "/api/apps", NULL, NULL };
+	struct client *cl = client_new(spec);
+
+	daemon_alive = false;
+	run_requests(cl);
+	daemon_alive = true;
+	expect_error(&cl->reqs[0], 503, "daemon");
+	assert_int_equal(cl->reqs[1].status, 200);
+	client_free(cl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_busy_and_off),
+		cmocka_unit_test(test_healthz_daemon_gone),
 	};
 	int r;
 

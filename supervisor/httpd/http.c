@@ -1,4 +1,4 @@
-/* http.c: libmicrohttpd in external epoll mode, driven by the libev loop. */
+/* http.c: libmicrohttpd in external epoll mode, driven by the libev loop (csup-http). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -11,9 +11,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
+
 #include "dashboard.h"
 #include "http.h"
-#include "http_lib.h"
+#include "httpaddr.h"
 #include "netlocal.h"
 #include "log.h"
 
@@ -23,117 +25,13 @@
 
 struct http_server {
 	ev_io			 io;		/* on MHD's epoll fd */
-	ev_timer		 timer;		/* srv->m.get_timeout() */
+	ev_timer		 timer;		/* MHD_get_timeout() */
 	struct ev_loop		*loop;
 	struct MHD_Daemon	*mhd;
-	struct http_lib		 m;		/* libmicrohttpd, loaded by http_start */
 	struct http_callbacks	 cb;
 	int			 port;
 	bool			 loopback;	/* bound to a loopback address */
 };
-
-/* ---- address ---------------------------------------------------------- */
-
-static int parse_port(const char *s, int *port)
-{
-	char *end;
-	long v;
-
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0 || v > 65535 || *s == '-' || *s == '+')
-		return -1;
-	*port = (int)v;
-	return 0;
-}
-
-static int parse_host(const char *host, int port, struct sockaddr_storage *ss,
-    socklen_t *len)
-{
-	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (*host == '\0' || strcmp(host, "localhost") == 0)
-		host = "127.0.0.1";
-	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)port);
-		*len = sizeof(*in4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*in6);
-		return 0;
-	}
-	return -1;
-}
-
-int http_parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char host[64];
-	const char *colon;
-	size_t hlen;
-	int port;
-
-	if (spec == NULL || *spec == '\0')
-		spec = HTTP_DEFAULT_ADDR;
-	if (strcmp(spec, "off") == 0 || strcmp(spec, "0") == 0)
-		return 1;
-	if (spec[0] == '[') {			/* [V6]:PORT */
-		if ((colon = strstr(spec, "]:")) == NULL)
-			goto bad;
-		hlen = (size_t)(colon - spec - 1);
-		spec++;
-		colon++;
-	} else if ((colon = strrchr(spec, ':')) == NULL) {
-		colon = spec - 1;		/* PORT alone */
-		hlen = 0;
-	} else {
-		hlen = (size_t)(colon - spec);
-		if (memchr(spec, ':', hlen) != NULL)
-			goto bad;		/* a bare v6 address needs brackets */
-	}
-	if (hlen >= sizeof(host) || parse_port(colon + 1, &port) == -1)
-		goto bad;
-	memcpy(host, spec, hlen);
-	host[hlen] = '\0';
-	if (parse_host(host, port, ss, len) == -1)
-		goto bad;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-static int listen_on(const struct sockaddr_storage *ss, socklen_t len, int *port)
-{
-	struct sockaddr_storage bound;
-	socklen_t blen = sizeof(bound);
-	int fd, one = 1, saved;
-
-	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(fd, (const struct sockaddr *)ss, len) == -1 ||
-	    listen(fd, 64) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&bound, &blen) == -1)
-		goto fail;
-	*port = ntohs(bound.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&bound)->sin6_port :
-	    ((struct sockaddr_in *)&bound)->sin_port);
-	return fd;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
 
 /* ---- responses -------------------------------------------------------- */
 
@@ -143,18 +41,18 @@ static enum MHD_Result reply(struct http_server *srv, struct MHD_Connection *c,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = srv->m.create_response_from_buffer(len, body, mode);
+	r = MHD_create_response_from_buffer(len, body, mode);
 	if (r == NULL) {
 		if (mode == MHD_RESPMEM_MUST_FREE)
 			free(body);
 		return MHD_NO;
 	}
-	srv->m.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	srv->m.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		srv->m.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = srv->m.queue_response(c, status, r);
-	srv->m.destroy_response(r);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
 	return ret;
 }
 
@@ -218,7 +116,7 @@ static enum MHD_Result route_metrics(struct http_server *srv, struct MHD_Connect
 static enum MHD_Result route_samples(struct http_server *srv,
     struct MHD_Connection *c, const char *name)
 {
-	const char *since = srv->m.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
 	long long v = 0;
 	char *end;
 	json_t *j;
@@ -279,7 +177,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 
 	/* Answered at the first call: nothing here reads a request body. */
 	if (srv->loopback) {
-		host = srv->m.lookup_connection_value(c, MHD_HEADER_KIND,
+		host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_HOST);
 		/* Anything else reaching a loopback listener came through a name that
 		 * resolves here (DNS rebinding): it is misdirected. */
@@ -294,9 +192,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return reply(srv, c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)page,
 		    len, MHD_RESPMEM_PERSISTENT);
 	}
-	if (strcmp(url, "/healthz") == 0)
+	if (strcmp(url, "/healthz") == 0) {
+		if (srv->cb.alive != NULL && !srv->cb.alive(srv->cb.arg))
+			return reply_error(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "the daemon does not answer", NULL);
 		return reply(srv, c, MHD_HTTP_OK, "text/plain; charset=utf-8", (char *)"ok\n", 3,
 		    MHD_RESPMEM_PERSISTENT);
+	}
 	if (strcmp(url, "/readyz") == 0)
 		return route_readyz(srv, c);
 	if (strcmp(url, "/metrics") == 0)
@@ -330,7 +232,7 @@ static void rearm(struct http_server *srv)
 	MHD_UNSIGNED_LONG_LONG ms;
 
 	ev_timer_stop(srv->loop, &srv->timer);
-	if (srv->m.get_timeout(srv->mhd, &ms) == MHD_YES) {
+	if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
 		ev_timer_set(&srv->timer, (ev_tstamp)ms / 1000.0, 0.);
 		ev_timer_start(srv->loop, &srv->timer);
 	}
@@ -340,7 +242,7 @@ static void on_io(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct http_server *srv = (struct http_server *)w;	/* io is first */
 
-	srv->m.run(srv->mhd);
+	MHD_run(srv->mhd);
 	rearm(srv);
 }
 
@@ -349,13 +251,13 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	struct http_server *srv = (struct http_server *)((char *)w -
 	    offsetof(struct http_server, timer));
 
-	srv->m.run(srv->mhd);
+	MHD_run(srv->mhd);
 	rearm(srv);
 }
 
 static struct MHD_Daemon *mhd_start(struct http_server *srv, int fd)
 {
-	return srv->m.start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+	return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first, or MHD complains */
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -364,41 +266,49 @@ static struct MHD_Daemon *mhd_start(struct http_server *srv, int fd)
 	    MHD_OPTION_END);
 }
 
-int http_start(struct ev_loop *loop, const char *spec,
-    const struct http_callbacks *cb, struct http_server **out)
+/* The bound address of fd: its port, and whether it is a loopback one. */
+static int bound_to(int fd, int *port, bool *loopback)
 {
 	struct sockaddr_storage ss;
-	socklen_t len;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	*loopback = net_addr_is_loopback(&ss);
+	return 0;
+}
+
+int http_start_fd(struct ev_loop *loop, int fd, const struct http_callbacks *cb,
+    struct http_server **out)
+{
 	const union MHD_DaemonInfo *info;
 	struct http_server *srv = NULL;
-	char why[256];
-	int fd = -1, r, saved;
+	int saved;
 
 	*out = NULL;
-	if ((r = http_parse_addr(spec, &ss, &len)) != 0)
-		return r == 1 ? 0 : -1;
 	if (cb == NULL || cb->apps == NULL || cb->app == NULL || cb->samples == NULL) {
 		errno = EINVAL;
-		return -1;
+		goto fail;
 	}
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
-		return -1;
+		goto fail;
 	srv->loop = loop;
 	srv->cb = *cb;
-	srv->loopback = net_addr_is_loopback(&ss);
-	if (http_lib_open(&srv->m, why, sizeof(why)) == -1) {
-		log_warnx("http: %s", why);
-		errno = ELIBACC;
+	if (bound_to(fd, &srv->port, &srv->loopback) == -1)
 		goto fail;
-	}
-	if ((fd = listen_on(&ss, len, &srv->port)) == -1)
-		goto fail;
+	errno = 0;
 	if ((srv->mhd = mhd_start(srv, fd)) == NULL) {
 		errno = errno ? errno : EIO;
 		goto fail;
 	}
 	fd = -1;	/* MHD owns it now */
-	info = srv->m.get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	if (info == NULL) {
 		errno = ENOTSUP;
 		goto fail;
@@ -411,14 +321,32 @@ int http_start(struct ev_loop *loop, const char *spec,
 	return 0;
 fail:
 	saved = errno;
-	if (srv->mhd != NULL)
-		srv->m.stop_daemon(srv->mhd);
+	if (srv != NULL && srv->mhd != NULL)
+		MHD_stop_daemon(srv->mhd);
 	if (fd != -1)
 		close(fd);
-	http_lib_close(&srv->m);
 	free(srv);
 	errno = saved;
 	return -1;
+}
+
+int http_start(struct ev_loop *loop, const char *spec,
+    const struct http_callbacks *cb, struct http_server **out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, port, r;
+
+	*out = NULL;
+	if ((r = http_parse_addr(spec, &ss, &len)) != 0)
+		return r == 1 ? 0 : -1;
+	if (cb == NULL || cb->apps == NULL || cb->app == NULL || cb->samples == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = http_listen(&ss, len, &port)) == -1)
+		return -1;
+	return http_start_fd(loop, fd, cb, out);
 }
 
 void http_stop(struct http_server *srv)
@@ -427,8 +355,7 @@ void http_stop(struct http_server *srv)
 		return;
 	ev_io_stop(srv->loop, &srv->io);
 	ev_timer_stop(srv->loop, &srv->timer);
-	srv->m.stop_daemon(srv->mhd);
-	http_lib_close(&srv->m);
+	MHD_stop_daemon(srv->mhd);
 	free(srv);
 }
 
