@@ -108,6 +108,12 @@ int store_tune_memory(void)
 	return 0;
 }
 
+void store_release_memory(struct store *s)
+{
+	if (s != NULL)
+		(void)sqlite3_db_release_memory(s->db);
+}
+
 static int fail(struct store *s, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));

@@ -43,6 +43,11 @@ int	 store_open_or_recover(const char *path, struct store **out, char *note,
 	    size_t len);
 void	 store_close(struct store *s);
 /*
+ * Gives back the page cache's unused pages (the daemon, once a burst is
+ * over): a page read again later comes from the kernel's cache.
+ */
+void	 store_release_memory(struct store *s);
+/*
  * Can path be opened as a sound database? -1 with sqlite's reason in err;
  * *corrupt says whether SQLite found it corrupt (not merely locked).
  */
