@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appenv.h"
 #include "clock.h"
 #include "daemon.h"
 #include "env.h"
@@ -142,7 +143,7 @@ void app_free(struct app *a)
 	sample_app_free(&a->smp);
 	TAILQ_REMOVE(&a->d->apps, a, entry);
 	config_app_free(&a->cfg);
-	csup_env_free(a->client_env);
+	appenv_unref(a->client_env);
 	json_decref(a->last_exit);
 	free(a->source);
 	free(a);

@@ -76,7 +76,7 @@ struct app {
 	struct daemon	*d;
 	int		 id;		/* `csup stop 3`: first free at creation, kept */
 	struct app_config cfg;
-	char	       **client_env;	/* NULL-terminated, owned */
+	char	       **client_env;	/* shared, immutable: appenv.h */
 	struct lc	 lc;
 	struct lc_policy pol;
 	bool		 live;		/* gen holds a running generation */

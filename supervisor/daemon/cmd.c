@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appenv.h"
 #include "clock.h"
 #include "cmd.h"
 #include "ctl.h"
@@ -34,19 +35,26 @@ static void reply_error(struct ctl_conn *c, const char *fmt, const char *arg)
 	ctl_reply(c, json_pack("{s:b,s:s}", "ok", 0, "error", msg));
 }
 
-static char **env_from_json(const json_t *arr)
+/*
+ * An app's client environment: shared with an app that already has an
+ * equal one (the other apps of this `start`, `resurrect`'s rows, a daemon's
+ * recovery), else a new block (appenv.h).
+ */
+char **cmd_client_env(struct daemon *d, const json_t *arr)
 {
-	size_t n = json_array_size(arr), i, k = 0;
-	char **env = calloc(n + 1, sizeof(*env));
-	const char *s;
+	struct app *a;
 
-	if (env == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if ((s = json_string_value(json_array_get(arr, i))) && strchr(s, '=') &&
-		    (env[k] = strdup(s)) != NULL)
-			k++;
-	return env;
+	TAILQ_FOREACH(a, &d->apps, entry)
+		if (appenv_equal_json(a->client_env, arr))
+			return appenv_ref(a->client_env);
+	return appenv_from_json(arr);
+}
+
+/* a's client environment becomes env (taken); found before the old one goes. */
+static void env_swap(struct app *a, char **env)
+{
+	appenv_unref(a->client_env);
+	a->client_env = env;
 }
 
 static json_t *env_to_json(char *const *env)
@@ -145,7 +153,7 @@ static void start_app(struct daemon *d, struct waiter *w, struct app_config *cfg
 	    (s == ST_STOPPING && a->lc.want_up))) {
 		waiter_add(w, cfg->name, "start", "already", NULL);
 		config_app_free(cfg);
-		csup_env_free(env);
+		appenv_unref(env);
 		return;
 	}
 	if (a) {
@@ -153,13 +161,13 @@ static void start_app(struct daemon *d, struct waiter *w, struct app_config *cfg
 		a->cfg = *cfg;
 		memset(cfg, 0, sizeof(*cfg));
 		lc_policy_from_config(&a->pol, &a->cfg);
-		csup_env_free(a->client_env);
+		appenv_unref(a->client_env);
 		a->client_env = env;
 		a->delete_pending = false;
 	} else if ((a = app_new(d, cfg, env)) == NULL) {
 		waiter_add(w, cfg->name, "start", "failed", "out of memory");
 		config_app_free(cfg);
-		csup_env_free(env);
+		appenv_unref(env);
 		return;
 	}
 	set_source(a, source);
@@ -249,7 +257,7 @@ static void c_start(struct daemon *d, struct ctl_conn *c, json_t *req)
 			continue;
 		snprintf(name, sizeof(name), "%s", cfg.name);
 		if (or == NULL)
-			start_app(d, w, &cfg, env_from_json(env), source);
+			start_app(d, w, &cfg, cmd_client_env(d, env), source);
 		else if (reload_one(d, w, &cfg, env, source, true)) {
 			/* startOrRestart, startOrReload of a running app */
 			if (strcmp(or, "reload") == 0)
@@ -319,8 +327,7 @@ static void act(struct daemon *d, struct ctl_conn *c, json_t *req, enum app_even
 		}
 		waiter_add(w, *n, op, NULL, NULL);
 		if (ev == AE_RESTART && json_is_array(env)) {
-			csup_env_free(a->client_env);
-			a->client_env = env_from_json(env);
+			env_swap(a, cmd_client_env(d, env));
 			store_app(a);
 		}
 		if (strcmp(op, "delete") == 0)
@@ -369,7 +376,7 @@ static bool reload_one(struct daemon *d, struct waiter *w, struct app_config *cf
 	struct app *a = app_find(d, cfg->name);
 
 	if (a == NULL || !a->lc.want_up) {
-		start_app(d, w, cfg, env_from_json(env), source);
+		start_app(d, w, cfg, cmd_client_env(d, env), source);
 		return false;
 	}
 	set_source(a, source);
@@ -383,8 +390,7 @@ static bool reload_one(struct daemon *d, struct waiter *w, struct app_config *cf
 	a->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	lc_policy_from_config(&a->pol, &a->cfg);
-	csup_env_free(a->client_env);
-	a->client_env = env_from_json(env);
+	env_swap(a, cmd_client_env(d, env));
 	store_app(a);
 	return true;
 }
@@ -403,8 +409,7 @@ static void reload_targets(struct daemon *d, struct ctl_conn *c, json_t *req)
 	}
 	for (char **n = names; json_is_array(env) && *n; n++)
 		if ((a = app_find(d, *n)) != NULL) {
-			csup_env_free(a->client_env);
-			a->client_env = env_from_json(env);
+			env_swap(a, cmd_client_env(d, env));
 			store_app(a);
 		}
 	w = waiter_new(d, c);
@@ -470,7 +475,7 @@ static int resurrect_one(void *arg, const struct store_app_row *row)
 
 	if (parse_app(row->cfg, &cfg, r->w) == 0) {
 		known = app_find(r->d, cfg.name) != NULL;
-		start_app(r->d, r->w, &cfg, env_from_json(row->env), row->source);
+		start_app(r->d, r->w, &cfg, cmd_client_env(r->d, row->env), row->source);
 		if (!known && (a = app_find(r->d, row->name)) != NULL)
 			app_keep_id(a, row->id);
 	}

@@ -20,7 +20,9 @@ struct waiter;
 void	 cmd_dispatch(struct daemon *d, struct ctl_conn *c, json_t *req);
 json_t	*cmd_app_json(struct app *a, bool full);
 json_t	*cmd_status_array(struct daemon *d);
-/* Start one app (takes cfg and env) as `start FILE` does; w may be NULL. */
+/* An app's client environment (appenv.h), shared with an app's equal one. */
+char	**cmd_client_env(struct daemon *d, const json_t *arr);
+/* Start one app (takes cfg and env, an appenv.h block) as `start FILE` does; w may be NULL. */
 void	 cmd_start_app(struct daemon *d, struct waiter *w, struct app_config *cfg,
 	    char **env, const char *source);
 

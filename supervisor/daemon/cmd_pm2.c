@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appenv.h"
 #include "clock.h"
 #include "cmd.h"
 #include "ctl.h"
@@ -395,23 +396,6 @@ static bool has_instance(struct app **v, size_t n, int idx)
 }
 
 /* A NULL-terminated copy of env, or NULL (out of memory). */
-static char **env_copy(char *const *env)
-{
-	size_t n = 0;
-	char **out;
-
-	while (env && env[n])
-		n++;
-	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((out[i] = strdup(env[i])) == NULL) {
-			csup_env_free(out);
-			return NULL;
-		}
-	return out;
-}
-
 /* A new copy of tpl with index idx, started; its waiter item says how. */
 static int scale_add(struct daemon *d, struct waiter *w, struct app *tpl, int idx,
     int total)
@@ -437,7 +421,7 @@ static int scale_add(struct daemon *d, struct waiter *w, struct app *tpl, int id
 		waiter_add(w, name, "start", "failed", "out of memory");
 		return -1;
 	}
-	cmd_start_app(d, w, &cfg, env_copy(tpl->client_env), tpl->source);
+	cmd_start_app(d, w, &cfg, appenv_ref(tpl->client_env), tpl->source);
 	return 0;
 }
 

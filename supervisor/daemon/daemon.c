@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appenv.h"
 #include "clock.h"
 #include "cmd.h"
 #include "ctl.h"
@@ -390,8 +391,6 @@ static int recover_one(void *arg, const struct store_app_row *row)
 	struct app *a;
 	char err[256];
 	char **env;
-	size_t i;
-	json_t *v;
 
 	if (config_app_from_json(row->cfg, &cfg, err, sizeof(err)) == -1) {
 		log_warnx("%s: cannot restore: %s", row->name, err);
@@ -402,13 +401,10 @@ static int recover_one(void *arg, const struct store_app_row *row)
 		config_app_free(&cfg);
 		return 0;
 	}
-	env = calloc(json_array_size(row->env) + 1, sizeof(*env));
-	json_array_foreach(row->env, i, v)
-		if (env)
-			env[i] = strdup(json_string_value(v) ? json_string_value(v) : "");
+	env = cmd_client_env(d, row->env);
 	if ((a = app_new(d, &cfg, env)) == NULL) {
 		config_app_free(&cfg);
-		csup_env_free(env);
+		appenv_unref(env);
 		return 0;
 	}
 	app_keep_id(a, row->id);

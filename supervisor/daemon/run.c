@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appenv.h"
 #include "cmd.h"
 #include "config.h"
 #include "daemon.h"
@@ -339,15 +340,18 @@ void run_start(struct daemon *d)
 	ev_signal_start(d->loop, &r->sigterm);
 	ev_signal_start(d->loop, &r->sigint);
 	ev_init(&r->force_timer, force_timer_cb);
+	/* One block every app shares (appenv.h). */
+	env = appenv_from_strv(r->env);
 	for (size_t i = 0; i < r->list.n; i++) {
-		if (config_app_copy(&r->list.apps[i], &cfg) == -1 ||
-		    (env = csup_env_dup(r->env)) == NULL) {
-			config_app_free(&cfg);
+		if (env == NULL || config_app_copy(&r->list.apps[i], &cfg) == -1) {
+			if (env != NULL)
+				config_app_free(&cfg);
 			say(r, "app '%s': out of memory", r->list.apps[i].name);
 			continue;
 		}
-		cmd_start_app(d, NULL, &cfg, env, r->source);
+		cmd_start_app(d, NULL, &cfg, appenv_ref(env), r->source);
 	}
+	appenv_unref(env);
 	ev_prepare_init(&r->settle, settle_cb);
 	ev_prepare_start(d->loop, &r->settle);
 }
