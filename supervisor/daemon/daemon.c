@@ -27,7 +27,7 @@
 #include "env.h"
 #include "figures.h"
 #include "guard.h"
-#include "health.h"
+#include "healthlink.h"
 #include "log.h"
 #include "loggers.h"
 #include "monitor.h"
@@ -556,7 +556,7 @@ static void teardown(struct daemon *d)
 	reload_free(d);
 	while (!TAILQ_EMPTY(&d->apps))
 		app_free(TAILQ_FIRST(&d->apps));
-	health_lib_close(d->health_lib);	/* after the last checker */
+	healthlink_free(d);		/* after the last checker */
 	loggers_free(&d->loggers);
 	ev_timer_stop(d->loop, &d->sample_timer);
 	ev_timer_stop(d->loop, &d->trim_timer);

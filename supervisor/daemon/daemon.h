@@ -21,6 +21,7 @@
 #include "paths.h"
 #include "reslimits.h"
 
+struct healthlink;
 struct httpside;
 struct logger_pid;
 struct sidecar;
@@ -63,7 +64,7 @@ struct daemon {
 	struct limits_host	 limhost;	/* limits_host_init() right after */
 	struct httpside		*http;		/* httpside.c: the port and csup-http */
 	struct alert_ctx	*alerts;
-	struct health_lib	*health_lib;	/* libcurl, from the first health check */
+	struct healthlink	*health;	/* healthlink.c: csup-health, from the first check */
 	struct metrics_counters	 counters;
 	struct run		*run;		/* `csup run` (run.c), else NULL */
 	const char		*mirror;	/* the loggers' MIRROR argument (run.c) */

@@ -1,7 +1,8 @@
 /*
  * probe.c: what tells the daemon an app must restart or is really up:
- * watch (watch.c), readiness (ready.c), health checks (health.c). The glue
- * between those modules and the app lifecycle (app.c).
+ * watch (watch.c), readiness (ready.c), health checks (health.c, run by
+ * csup-health: healthlink.c). The glue between those modules and the app
+ * lifecycle (app.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 
 #include "daemon.h"
 #include "health.h"
+#include "healthlink.h"
 #include "log.h"
 #include "probe.h"
 #include "ready.h"
@@ -163,22 +165,18 @@ static void watch_begin(struct app *a)
 
 static void health_begin(struct app *a)
 {
-	struct daemon *d = a->d;
-	char err[256];
 	struct health_params hp = {
 		.url = a->cfg.health.url, .tcp = a->cfg.health.tcp,
 		.interval_ms = a->cfg.health.interval_ms, .timeout_ms = a->cfg.health.timeout_ms,
 		.retries = a->cfg.health.retries, .on_failure = health_on_failure, .arg = a,
 	};
 
-	if (d->health_lib == NULL && (d->health_lib = health_lib_open(err, sizeof(err))) == NULL) {
-		log_warnx("%s: cannot check health: %s", a->cfg.name, err);
-		return;
-	}
-	hp.lib = d->health_lib;
-	if (a->health == NULL && (a->health = health_new(d->loop, &hp)) == NULL) {
-		log_warn("%s: cannot check health", a->cfg.name);
-		return;
+	if (a->health == NULL) {
+		if ((hp.hub = healthlink_hub(a->d)) == NULL ||
+		    (a->health = health_new(a->d->loop, &hp)) == NULL) {
+			log_warn("%s: cannot check health", a->cfg.name);
+			return;
+		}
 	}
 	health_start(a->health);
 }

@@ -4,15 +4,16 @@
  * `url`: an HTTP GET; a 2xx or 3xx answer within timeout_ms is a success
  * (redirects are not followed, proxies from the environment are not used).
  * `tcp` (HOST:PORT): a TCP connect within timeout_ms is a success.
- * Both run on libcurl's multi interface driven by the caller's libev loop
- * (multi_socket: curl's sockets are ev_io watchers, its timeout an ev_timer):
- * nothing blocks, host names included (curl's asynchronous resolver), so
- * the TCP check is curl's CONNECT_ONLY rather than a second connect path.
+ * The checks themselves run in csup-health (supervisor/healthd/), one
+ * request each through the hub (health_hub.h): libcurl never enters the
+ * daemon. Nothing here blocks the caller's libev loop.
  *
  * A check starts every interval_ms (none while one is still running).
  * After `retries` consecutive failures the checker stops itself and calls
  * on_failure with the last cause: "HTTP 500", "timeout after 2000 ms",
- * "connection refused", "cannot resolve host", ...
+ * "connection refused", "cannot resolve host", ... A check that csup-health
+ * did not finish (it crashed, hung, or was not running) counts as nothing:
+ * neither a success nor a failure.
  *
  * Error convention: health_new() returns NULL with errno set.
  * on_failure runs from the loop and may call health_stop() or health_free().
@@ -26,10 +27,10 @@
 
 struct ev_loop;
 struct health;
-struct health_lib;
+struct health_hub;
 
 struct health_params {
-	const struct health_lib *lib;	/* health_lib_open(); outlives the checker */
+	struct health_hub *hub;		/* csup-health's link; outlives the checker */
 	const char	*url;		/* http(s)://..., or NULL */
 	const char	*tcp;		/* HOST:PORT ([v6]:PORT), or NULL; one of the two */
 	int64_t		 interval_ms;	/* > 0 */
@@ -50,14 +51,9 @@ struct health_result {
 };
 
 /*
- * libcurl, loaded on first use (dlopen of libcurl.so.4) with its global
- * state: once, before the first checker, from the one thread; NULL with a
- * one-line reason in err. Closed after the last checker is freed.
+ * At spawn or at online: allocate (strings are copied). Checks do not run
+ * yet. The hub's first checker asks for csup-health; its last, freed, ends it.
  */
-struct health_lib *health_lib_open(char *err, size_t len);
-void	 health_lib_close(struct health_lib *lib);
-
-/* At spawn or at online: allocate (strings are copied). Checks do not run yet. */
 struct health *health_new(struct ev_loop *loop, const struct health_params *p);
 
 /* At online: reset the failure count; the first check runs interval_ms later. */

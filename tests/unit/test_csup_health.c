@@ -1,6 +1,11 @@
-/* test_csup_health.c: health.c against a local libmicrohttpd server and sockets. */
+/*
+ * test_csup_health.c: health.c and its hub against the real csup-health
+ * (from CSUP_BIN_DIR), a local libmicrohttpd server and sockets; the hub
+ * also against a helper that never answers and one killed mid-check.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -11,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,8 +25,11 @@
 
 #include "evtest.h"
 #include "health.h"
+#include "health_hub.h"
+#include "proto.h"
 
 #define SLOW_MS 700
+#define MARGIN_MS 1000	/* the hub's: a reply later than timeout + this is lost */
 
 static atomic_int failing;	/* /flip: 200 while 0, 503 after */
 
@@ -54,15 +63,20 @@ struct fx {
 	int		 fds;	/* open at setup */
 	struct ev_loop		*loop;
 	struct MHD_Daemon	*mhd;
+	struct health_hub	*hub;
 	struct health		*h;
+	struct health		*h2;	/* a second checker, where one is needed */
 	unsigned		 port;
 	int			 failures;
 	char			 why[160];
 	bool			 free_in_cb;
+	/* The helper, as the daemon's healthlink.c runs it (or a fake that never answers). */
+	bool			 fake;
+	pid_t			 helper;
+	int			 peer;	/* the fake's end */
+	int			 wants, unwants, broken;
+	char			 broken_why[160];
 };
-
-/* libcurl, loaded once for the whole group (health_lib_open). */
-static struct health_lib *curl;
 
 static void on_failure(const char *why, void *arg)
 {
@@ -75,6 +89,74 @@ static void on_failure(const char *why, void *arg)
 		f->h = NULL;
 	}
 }
+
+static void helper_start(struct fx *f)
+{
+	const char *bin = getenv("CSUP_BIN_DIR");
+	char path[4096];
+	int sv[2];
+	pid_t pid;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv), 0);
+	if (f->fake) {
+		f->peer = sv[1];
+		health_hub_attach(f->hub, sv[0]);
+		return;
+	}
+	assert_non_null(bin);
+	snprintf(path, sizeof(path), "%s/csup-health", bin);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (sv[1] == 3 ? fcntl(3, F_SETFD, 0) == -1 : dup2(sv[1], 3) == -1)
+			_exit(127);
+		execl(path, "csup-health", (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	f->helper = pid;
+	health_hub_attach(f->hub, sv[0]);
+}
+
+static void helper_stop(struct fx *f)
+{
+	health_hub_detach(f->hub);
+	if (f->helper > 0) {
+		kill(f->helper, SIGKILL);
+		(void)waitpid(f->helper, NULL, 0);
+		f->helper = 0;
+	}
+	if (f->peer >= 0)
+		close(f->peer);
+	f->peer = -1;
+}
+
+static void hub_want(void *arg, bool on)
+{
+	struct fx *f = arg;
+
+	if (on) {
+		f->wants++;
+		helper_start(f);
+	} else {
+		f->unwants++;
+		helper_stop(f);
+	}
+}
+
+/* As the daemon: that helper ends, a new one starts (the fake: none). */
+static void hub_broken(void *arg, const char *why)
+{
+	struct fx *f = arg;
+
+	f->broken++;
+	snprintf(f->broken_why, sizeof(f->broken_why), "%s", why);
+	helper_stop(f);
+	if (!f->fake)
+		helper_start(f);
+}
+
+static const struct health_hub_ops hub_ops = { hub_want, hub_broken };
 
 static int setup(void **state)
 {
@@ -92,6 +174,9 @@ static int setup(void **state)
 	info = MHD_get_daemon_info(f->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	assert_non_null(info);
 	f->port = info->port;
+	f->peer = -1;
+	f->hub = health_hub_new(f->loop, MARGIN_MS, &hub_ops, f);
+	assert_non_null(f->hub);
 	*state = f;
 	return 0;
 }
@@ -101,6 +186,9 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	health_free(f->h);
+	health_free(f->h2);
+	assert_int_equal(f->helper, 0);		/* the last checker ended it */
+	health_hub_free(f->hub);
 	MHD_stop_daemon(f->mhd);
 	assert_int_equal(evtest_fds(), f->fds);	/* nothing leaked */
 	ev_loop_destroy(f->loop);
@@ -113,7 +201,7 @@ static void start(struct fx *f, const char *path, const char *tcp, int64_t inter
 {
 	char url[128];
 	struct health_params hp = {
-		.lib = curl, .interval_ms = interval, .timeout_ms = timeout, .retries = retries,
+		.hub = f->hub, .interval_ms = interval, .timeout_ms = timeout, .retries = retries,
 		.on_failure = on_failure, .arg = f,
 	};
 
@@ -318,7 +406,7 @@ static void test_free_in_callback(void **state)
 static void test_bad_params(void **state)
 {
 	struct fx *f = *state;
-	struct health_params hp = { .lib = curl, .url = "http://127.0.0.1:1/",
+	struct health_params hp = { .hub = f->hub, .url = "http://127.0.0.1:1/",
 		.tcp = "127.0.0.1:1", .interval_ms = 10, .timeout_ms = 10, .retries = 1,
 		.on_failure = on_failure };
 
@@ -329,26 +417,129 @@ static void test_bad_params(void **state)
 	assert_null(health_new(f->loop, &hp));
 	assert_int_equal(errno, EINVAL);
 	hp.retries = 1;
-	hp.lib = NULL;		/* libcurl not loaded */
+	hp.hub = NULL;		/* no link to csup-health */
 	assert_null(health_new(f->loop, &hp));
 	assert_int_equal(errno, EINVAL);
+	assert_int_equal(f->wants, 0);	/* no checker: no helper */
+}
+
+static bool helper_restarted(void *arg)
+{
+	struct fx *f = arg;
+
+	return f->broken > 0 && f->helper > 0;
+}
+
+/* csup-health killed with a check in flight: nothing counted, checks go on. */
+static void test_helper_killed_in_flight(void **state)
+{
+	struct fx *f = *state;
+
+	start(f, "/slow", NULL, 20, 5000, 1);
+	assert_int_equal(f->wants, 1);
+	assert_true(f->helper > 0);
+	evtest_spin(f->loop, 0.2);		/* a check is in flight */
+	assert_false(health_last(f->h)->known);
+	assert_int_equal(kill(f->helper, SIGKILL), 0);
+	assert_true(evtest_run(f->loop, helper_restarted, f, 5.));
+	assert_string_equal(f->broken_why, "it closed its end");
+	assert_int_equal(f->failures, 0);
+	assert_false(health_last(f->h)->known);	/* abandoned, not counted */
+	wait_checks(f, 1);			/* the new helper's */
+	assert_true(health_last(f->h)->ok);
+	assert_string_equal(health_last(f->h)->text, "HTTP 200");
+	assert_int_equal(health_last(f->h)->failures, 0);
+}
+
+static bool was_broken(void *arg)
+{
+	return ((struct fx *)arg)->broken > 0;
+}
+
+/* A helper that reads but never answers: each check is bounded on this side. */
+static void test_stuck_helper_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	double t0;
+
+	f->fake = true;
+	t0 = ev_time();
+	start(f, "/ok", NULL, 30, 100, 1);
+	assert_true(evtest_run(f->loop, was_broken, f, 5.));
+	/* timeout 100 ms + the margin, not a check's interval nor forever */
+	assert_true(ev_time() - t0 >= (100 + MARGIN_MS) / 1000.);
+	assert_true(ev_time() - t0 < 4.);
+	assert_string_equal(f->broken_why, "no answer to a check within 1100 ms");
+	assert_int_equal(f->failures, 0);
+	assert_false(health_last(f->h)->known);
+	evtest_spin(f->loop, 0.2);		/* no helper: checks skipped, not failed */
+	assert_int_equal(f->failures, 0);
+	assert_false(health_last(f->h)->known);
+}
+
+/* What the daemon sends: one frame a check, as healthproto.h says. */
+static void test_request_on_the_wire(void **state)
+{
+	struct fx *f = *state;
+	struct proto_reader r = { 0 };
+	struct hproto_req q;
+	char buf[512], err[160], url[128];
+	size_t used;
+	json_t *msg = NULL;
+	ssize_t n;
+
+	f->fake = true;
+	start(f, "/ok", NULL, 30, 250, 1);
+	evtest_spin(f->loop, 0.1);
+	n = read(f->peer, buf, sizeof(buf));
+	assert_true(n > 4);
+	assert_int_equal(proto_feed(&r, buf, (size_t)n, &used, &msg, err, sizeof(err)), 1);
+	assert_int_equal(hproto_req_unpack(msg, &q, err, sizeof(err)), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/ok", f->port);
+	assert_string_equal(q.url, url);
+	assert_null(q.tcp);
+	assert_int_equal(q.timeout_ms, 250);
+	assert_true(q.id > 0);
+	json_decref(msg);
+	proto_reader_reset(&r);
+}
+
+/* One slow check never holds up another: both run in the one helper. */
+static void test_checks_run_side_by_side(void **state)
+{
+	struct fx *f = *state;
+	char url[128];
+	struct health_params hp = {
+		.hub = f->hub, .url = url, .interval_ms = 30, .timeout_ms = 5000,
+		.retries = 1, .on_failure = on_failure, .arg = f,
+	};
+
+	start(f, "/slow", NULL, 20, 5000, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/ok", f->port);
+	f->h2 = health_new(f->loop, &hp);
+	assert_non_null(f->h2);
+	health_start(f->h2);
+	assert_int_equal(f->wants, 1);		/* one helper for every checker */
+	evtest_spin(f->loop, SLOW_MS / 2000.);
+	assert_false(health_last(f->h)->known);	/* /slow still in flight */
+	assert_true(health_last(f->h2)->checks >= 2);
+	assert_true(health_last(f->h2)->ok);
+	health_free(f->h2);
+	f->h2 = NULL;
+	assert_int_equal(f->unwants, 0);	/* f->h still checks */
+	health_free(f->h);
+	f->h = NULL;
+	assert_int_equal(f->unwants, 1);	/* the last checker: the helper ends */
+	assert_int_equal(f->helper, 0);
 }
 
 static int group_setup(void **state)
 {
-	char err[256];
-
 	signal(SIGPIPE, SIG_IGN);
-	if ((curl = health_lib_open(err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
+	if (getenv("CSUP_BIN_DIR") == NULL) {
+		fprintf(stderr, "CSUP_BIN_DIR: where csup-health is\n");
 		return -1;
 	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	health_lib_close(curl);
 	return 0;
 }
 
@@ -367,7 +558,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_in_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_helper_killed_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stuck_helper_is_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_on_the_wire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checks_run_side_by_side, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
