@@ -28,7 +28,7 @@ deb() {
 	run dpkg-deb -c "$(deb)"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	for f in ./usr/bin/csup ./usr/bin/csupd ./usr/bin/csup-logger ./usr/bin/csup-http ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
+	for f in ./usr/bin/csup ./usr/bin/csupd ./usr/bin/csup-logger ./usr/bin/csup-http ./usr/bin/csup-health ./usr/bin/csup-monit ./usr/bin/mem-worker ./usr/bin/mem-search \
 	    ./usr/share/man/man1/csup.1.gz ./usr/share/man/man5/csup-ecosystem.5.gz \
 	    ./usr/share/man/man8/csupd.8.gz \
 	    ./usr/share/bash-completion/completions/csup \
@@ -51,7 +51,8 @@ deb() {
 	depends=$(sed -n 's/^ Depends: //p' <<<"$output")
 	# libev is linked into csupd from its static archive (docs/daemon.md,
 	# "Memory"); SQLite is too, but mem-worker and mem-search load it.
-	for lib in libyaml libsqlite3 libmicrohttpd libjansson libnettle libc6; do
+	# libcurl: csup-health's (the daemon's health checks).
+	for lib in libyaml libsqlite3 libmicrohttpd libjansson libnettle libcurl libc6; do
 		grep -q "$lib" <<<"$depends" || { echo "no $lib in: $depends"; false; }
 	done
 	# mem-search's code tools run ctags
