@@ -153,7 +153,9 @@ static void rd_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		broken(hub, n == 0 ? "it closed its end" : strerror(errno));
+		/* Reset: it went with requests of ours unread. */
+		broken(hub, n == 0 || errno == ECONNRESET ? "it closed its end" :
+		    strerror(errno));
 		return;
 	}
 	while (off < (size_t)n && hub->fd != -1) {	/* a done() may detach */
