@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,6 @@
 #include "childsig.h"
 #include "clock.h"
 #include "daemon.h"
-#include "env.h"
 #include "log.h"
 #include "loggers.h"
 #include "probe.h"
@@ -34,61 +34,92 @@ struct child_err {
 	int	err;
 };
 
-/* envp: the client's environment, then the app's env, then the tags. */
-static int env_put(char ***envp, size_t *n, const char *kv)
+/*
+ * An app's envp: the client's environment, then the app's env, then the
+ * tags, a later KEY= in place of an earlier one. The strings are borrowed
+ * (the app's, valid across the fork), not copied: a spawn used to strdup
+ * and free every one of them, ~50 small chunks an app left scattered over
+ * the heap. Only the tags are formatted, into tags[].
+ */
+struct app_envp {
+	char	**v;
+	size_t	  n;
+	char	 *tags[3];	/* owned: the instance variable, CSUP_APP, CSUP_HOME */
+};
+
+static size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* v has room: build_env() sized it for every string it may put. */
+static void envp_put(struct app_envp *e, char *kv)
 {
 	const char *eq = strchr(kv, '=');
 	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
-	char **v, *dup;
 
-	if ((dup = strdup(kv)) == NULL)
-		return -1;
-	for (size_t i = 0; i < *n; i++) {
-		if (strncmp((*envp)[i], kv, klen) == 0 && (*envp)[i][klen] == '=') {
-			free((*envp)[i]);
-			(*envp)[i] = dup;
-			return 0;
+	for (size_t i = 0; i < e->n; i++) {
+		if (strncmp(e->v[i], kv, klen) == 0 && e->v[i][klen] == '=') {
+			e->v[i] = kv;
+			return;
 		}
 	}
-	if ((v = realloc(*envp, (*n + 2) * sizeof(*v))) == NULL) {
-		free(dup);
+	e->v[e->n++] = kv;
+	e->v[e->n] = NULL;
+}
+
+static void envp_free(struct app_envp *e)
+{
+	free(e->v);
+	for (size_t i = 0; i < sizeof(e->tags) / sizeof(e->tags[0]); i++)
+		free(e->tags[i]);
+	memset(e, 0, sizeof(*e));
+}
+
+/* A formatted tag into e->tags[i] and the envp; -1 when out of memory. */
+__attribute__((format(printf, 3, 4)))
+static int envp_tag(struct app_envp *e, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&e->tags[i], fmt, ap);
+	va_end(ap);
+	if (n == -1) {
+		e->tags[i] = NULL;
 		return -1;
 	}
-	v[(*n)++] = dup;
-	v[*n] = NULL;
-	*envp = v;
+	envp_put(e, e->tags[i]);
 	return 0;
 }
 
-static char **build_env(struct app *a, int gen, const char *notify)
+/* notify: "NOTIFY_SOCKET=..." or "", kept by the caller until the fork. */
+static int build_env(struct app *a, int gen, char *notify, struct app_envp *e)
 {
-	char **env = NULL, buf[PATH_MAX + 256];
-	size_t n = 0;
-	int rc = 0;
+	size_t cap = strv_len(a->client_env) + strv_len(a->cfg.env) + 4 + 1;
 
-	if ((env = calloc(1, sizeof(*env))) == NULL)
-		return NULL;
-	for (char **e = a->client_env; e && *e && rc == 0; e++)
-		rc = env_put(&env, &n, *e);
-	for (char **e = a->cfg.env; e && *e && rc == 0; e++)
-		rc = env_put(&env, &n, *e);
-	if (rc == 0 && a->cfg.instance_var) {	/* "0" for a single one too */
-		snprintf(buf, sizeof(buf), "%s=%d", a->cfg.instance_var, a->cfg.instance);
-		rc = env_put(&env, &n, buf);
+	memset(e, 0, sizeof(*e));
+	if ((e->v = calloc(cap, sizeof(*e->v))) == NULL)
+		return -1;
+	for (char **p = a->client_env; p && *p; p++)
+		envp_put(e, *p);
+	for (char **p = a->cfg.env; p && *p; p++)
+		envp_put(e, *p);
+	if ((a->cfg.instance_var &&	/* "0" for a single one too */
+	    envp_tag(e, 0, "%s=%d", a->cfg.instance_var, a->cfg.instance) == -1) ||
+	    envp_tag(e, 1, "CSUP_APP=%s:%s:%d", a->d->paths.id, a->cfg.name, gen) == -1 ||
+	    envp_tag(e, 2, "CSUP_HOME=%s", a->d->paths.home) == -1) {
+		envp_free(e);
+		return -1;
 	}
-	snprintf(buf, sizeof(buf), "CSUP_APP=%s:%s:%d", a->d->paths.id, a->cfg.name, gen);
-	if (rc == 0)
-		rc = env_put(&env, &n, buf);
-	snprintf(buf, sizeof(buf), "CSUP_HOME=%s", a->d->paths.home);
-	if (rc == 0)
-		rc = env_put(&env, &n, buf);
-	if (rc == 0 && notify[0] != '\0')
-		rc = env_put(&env, &n, notify);
-	if (rc == -1) {
-		csup_env_free(env);
-		return NULL;
-	}
-	return env;
+	if (notify[0] != '\0')
+		envp_put(e, notify);
+	return 0;
 }
 
 __attribute__((noreturn))
@@ -280,7 +311,8 @@ static int fork_both(struct app *a, const char *path, const char *logexe, char *
 int spawn_generation(struct app *a, char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
-	char path[PATH_MAX], logexe[PATH_MAX], tag[256], **env = NULL, notify[PATH_MAX + 32];
+	char path[PATH_MAX], logexe[PATH_MAX], tag[256], notify[PATH_MAX + 32];
+	struct app_envp env = { 0 };
 	struct generation *g = &a->gen;
 	struct proc_info st;
 	pid_t logger = -1, pid = -1;
@@ -316,9 +348,9 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 		goto out;
 	}
 	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
-	    (env = build_env(a, a->gen_count + 1, notify)) == NULL ||
+	    build_env(a, a->gen_count + 1, notify, &env) == -1 ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
-	    fork_both(a, path, logexe, env, out, errp, status, cgfd, lim, &logger,
+	    fork_both(a, path, logexe, env.v, out, errp, status, cgfd, lim, &logger,
 	    &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
@@ -374,6 +406,6 @@ out:
 	close_pair(out);
 	close_pair(errp);
 	close_pair(status);
-	csup_env_free(env);
+	envp_free(&env);
 	return rc;
 }
