@@ -111,9 +111,12 @@ int sidecar_start(struct sidecar *s)
 		return 0;	/* still stopping: started again once reaped */
 	ev_timer_stop(s->loop, &s->timer);
 	if (access(s->path, X_OK) == -1) {
-		log_warn("%s", s->path);
+		if (!s->missing)	/* once, not at every retry */
+			log_warn("%s: cannot start it", s->path);
+		s->missing = true;
 		goto retry;
 	}
+	s->missing = false;
 	if (s->ops.fds != NULL && (n = s->ops.fds(s->arg, fds)) < 0) {
 		log_warn("%s: cannot start", s->name);
 		goto retry;

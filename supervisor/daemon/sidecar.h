@@ -58,6 +58,7 @@ struct sidecar {
 	void			*arg;
 	pid_t			 pid;		/* 0: not running */
 	bool			 wanted;	/* start again after an exit */
+	bool			 missing;	/* the program was not there at the last try */
 	int			 kill_phase;	/* sidecar_stop: 0 none, 1 SIGTERM, 2 SIGKILL */
 	double			 backoff;	/* the next restart's delay */
 	ev_tstamp		 started_at;

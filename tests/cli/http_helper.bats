@@ -119,3 +119,18 @@ same_helper_for() {
 	wait_until 10 eval '[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$PORT/healthz")" = 200 ]'
 	wait_until 5 apps_served
 }
+
+@test "no csup-http beside csupd: said once in the log, the apps run on" {
+	mkdir "$WORK/bin"
+	cp "$CSUP_BIN_DIR/csup" "$CSUP_BIN_DIR/csupd" "$CSUP_BIN_DIR/csup-logger" "$WORK/bin/"
+	CSUP="$WORK/bin/csup"
+	csup start sh --name web -- -c "while :; do sleep 1; done; : $MARK" >/dev/null
+	pid=$(daemon_pid)
+	wait_until 10 app_state_is web online
+	wait_until 10 grep -q "$WORK/bin/csup-http: cannot start it" "$CSUP_HOME/csup.log"
+	[ -z "$(helpers_of "$pid")" ]
+	# Retried in the background (0.1 s, doubling): still one line after a few tries.
+	wait_until 10 eval '[ "$(date +%s%N)" -gt "$(( $(date -r "$CSUP_HOME/csup.log" +%s%N) + 1000000000 ))" ]'
+	[ "$(grep -c "csup-http" "$CSUP_HOME/csup.log")" -eq 1 ]
+	csup status >/dev/null
+}
