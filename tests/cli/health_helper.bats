@@ -11,7 +11,8 @@ setup() {
 	PORT="$(free_port)"
 	PY="$(command -v /usr/bin/python3 || command -v python3)"
 	# server.py PORT MARK: /health answers after 1 s (a check is in flight
-	# meanwhile: $WTMP/inflight exists), 200, or 204 once $WTMP/204 exists.
+	# meanwhile: $WTMP/inflight exists; at once if $WTMP/fast exists), 200,
+	# or 204 once $WTMP/204 exists.
 	# Checks run every second (the server is up by then) with retries: 1, so
 	# one check counted as failed would restart the app.
 	cat >"$WTMP/server.py" <<-EOF
@@ -19,7 +20,8 @@ setup() {
 	class H(http.server.BaseHTTPRequestHandler):
 	    def do_GET(self):
 	        open("$WTMP/inflight", "w").close()
-	        time.sleep(1)
+	        if not os.path.exists("$WTMP/fast"):
+	            time.sleep(1)
 	        try:
 	            os.unlink("$WTMP/inflight")
 	        except FileNotFoundError:
@@ -125,4 +127,26 @@ app_yaml() {	# app_yaml NAME [HEALTH_FLOW]
 	[ "$(field hc pid)" = "$PID0" ]
 	describe_has hc '"failures": 0' || describe_has hc '"failures":0'
 	grep -q "csup-health (pid $H) killed by signal 9" "$CSUP_HOME/csup.log"
+}
+
+@test "health_helper: a csup-health that stops answering is replaced; the app is left alone" {
+	touch "$WTMP/fast"
+	{ echo "apps:"
+	  app_yaml hc "{url: \"http://127.0.0.1:$PORT/health\", interval: 500, timeout: 1000, retries: 1}"
+	} >"$APPDIR/eco.yaml"
+	run start_file "$APPDIR/eco.yaml"
+	[ "$status" -eq 0 ] || { cat "$WTMP/start.out"; false; }
+	wait_until 10 describe_has hc "HTTP 200"
+	PID0="$(field hc pid)"
+	H="$(helper)"
+	[ -n "$H" ]
+	kill -STOP "$H"		# hung: reads nothing, answers nothing
+	# Bounded by the daemon: the check's timeout + 2 s, then a new helper.
+	wait_until 15 new_helper "$H"
+	touch "$WTMP/204"
+	wait_until 10 describe_has hc "HTTP 204"
+	restarts_are hc 0
+	[ "$(field hc pid)" = "$PID0" ]
+	grep -q "csup-health (pid $H): no answer to a check within 3000 ms" "$CSUP_HOME/csup.log"
+	wait_until 5 gone "$H"
 }
