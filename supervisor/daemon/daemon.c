@@ -460,6 +460,7 @@ static void store_check_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct daemon *d = CONTAINER_OF(w, struct daemon, store_check);
 
+	store_snapshot_settle(d->store);
 	if (d->store != NULL && store_pending(d->store) && !ev_is_active(&d->store_retry))
 		ev_timer_again(loop, &d->store_retry);
 }

@@ -46,7 +46,7 @@ struct daemon {
 	int			 logger_phase;	/* daemon.c: draining, SIGTERM, SIGKILL */
 	ev_timer		 orphan_timer;	/* orphan.c */
 	struct scan		*orphan_busy;	/* orphan.c: a scan whose kills still run */
-	ev_prepare		 store_check;	/* daemon.c: arms store_retry */
+	ev_prepare		 store_check;	/* daemon.c: the snapshot, store_retry */
 	ev_prepare		 settle;	/* daemon.c: observers, once a loop turn */
 	bool			 dirty;		/* an app or a waiter changed: settle */
 	ev_timer		 trim_timer;	/* daemon.c: freed heap back, after a burst */

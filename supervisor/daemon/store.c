@@ -12,8 +12,8 @@
  *
  * Beside csup.db, a snapshot of what cannot be measured again (the apps
  * with their configs and environments, the resurrect list, the live
- * generations) is kept in csup.db.json, rewritten (path.new, rename) after
- * each change of those. A corrupt csup.db is moved aside and a new one is
+ * generations) is kept in csup.db.json, rewritten (path.new, rename) once a
+ * loop turn that changed those (store_snapshot_settle). A corrupt csup.db is moved aside and a new one is
  * filled from that snapshot (store_open_or_recover), so the running apps
  * are adopted, not started twice.
  */
@@ -60,6 +60,7 @@ struct store {
 	size_t		 queued_total;	/* since the queue was last empty */
 	size_t		 dropped;	/* overflowed the queue since then */
 	size_t		 unqueued;	/* samples not recorded while locked */
+	bool		 snap_due;	/* a change since the snapshot was written */
 };
 
 static const char *const migrations[] = {
@@ -259,6 +260,7 @@ void store_close(struct store *s)
 		return;
 	if (s->qhead != NULL)
 		(void)store_flush(s);
+	store_snapshot_settle(s);
 	if (s->qlen > 0)
 		log_warnx("store: csup.db still locked at exit: %zu queued writes lost",
 		    s->qlen);
@@ -782,8 +784,23 @@ static int snapshot_after(struct store *s, int rc)
 		return rc;
 	if (exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('snap_seq',"
 	    " COALESCE((SELECT value FROM meta WHERE key = 'snap_seq'), 0) + 1)") == 0)
-		(void)store_snapshot(s);
+		s->snap_due = true;
 	return rc;
+}
+
+/*
+ * The snapshot, once for all the changes of a loop turn: a `start` of 20
+ * apps made some 60 changes, each rebuilding the whole snapshot as JSON
+ * (every app, config and environment) and rewriting the file. A daemon
+ * killed before this runs leaves csup.db's snap_seq ahead of the snapshot,
+ * which recovery reads as "csup.db is the newer": nothing is lost.
+ */
+void store_snapshot_settle(struct store *s)
+{
+	if (s == NULL || !s->snap_due)
+		return;
+	s->snap_due = false;	/* locked or failed: the next change writes it */
+	(void)store_snapshot(s);
 }
 
 /* meta's snap_seq of csup.db, 0 when none. */

@@ -55,6 +55,8 @@ int	 store_check(const char *path, char *err, size_t len, bool *corrupt);
 /* Replays the writes queued while csup.db was locked; 0 (some may remain). */
 int	 store_flush(struct store *s);
 bool	 store_pending(const struct store *s);
+/* Rewrites csup.db.json if a change was made since it was last written. */
+void	 store_snapshot_settle(struct store *s);
 int	 store_put_app(struct store *s, const char *name, const json_t *cfg,
 	    const json_t *env, const char *source, bool want_up, int restarts, int id);
 int	 store_set_want(struct store *s, const char *name, bool want_up, int restarts);
