@@ -501,6 +501,22 @@ static void test_stuck_helper_is_bounded(void **state)
 	assert_false(health_last(f->h)->known);
 }
 
+/* A helper out of step (a bad frame) is broken: its check is abandoned, not failed. */
+static void test_garbled_reply(void **state)
+{
+	struct fx *f = *state;
+	static const char junk[] = "\xff\xff\xff\xff{}";
+
+	f->fake = true;
+	start(f, "/ok", NULL, 30, 1000, 1);
+	evtest_spin(f->loop, 0.1);		/* the request is out */
+	assert_int_equal(write(f->peer, junk, sizeof(junk) - 1), (ssize_t)sizeof(junk) - 1);
+	assert_true(evtest_run(f->loop, was_broken, f, 5.));
+	assert_string_equal(f->broken_why, "frame length out of range");
+	assert_int_equal(f->failures, 0);
+	assert_false(health_last(f->h)->known);
+}
+
 /* What the daemon sends: one frame a check, as healthproto.h says. */
 static void test_request_on_the_wire(void **state)
 {
@@ -586,6 +602,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_helper_killed_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stuck_helper_is_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_on_the_wire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbled_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_run_side_by_side, setup, teardown),
 	};
 
