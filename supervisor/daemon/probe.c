@@ -22,24 +22,40 @@
  * A datagram counts when its sender is in the generation's session or
  * group, or below its main pid. Seam (issue 4): with cgroups, membership of
  * the generation's cgroup is the better test.
+ *
+ * A sender that exited before its datagram was read cannot be placed (its
+ * /proc entry is gone) and is ignored, as systemd ignores it: a short-lived
+ * sender must wait until the datagram was read (BARRIER=1, as
+ * systemd-notify does). The first datagram ignored in a generation is an
+ * event saying why, so that an app stuck in launching shows the reason.
  */
 static bool ready_belongs(pid_t pid, void *arg)
 {
 	struct app *a = arg;
 	struct proc_info st;
+	pid_t sender = pid;
 	int depth;
+	bool gone = false;
 
 	if (!a->live)
 		return false;
 	for (depth = 0; depth < 64 && pid > 1; depth++) {
 		if (pid == a->gen.pid)
 			return true;
-		if (proc_read(pid, &st) == -1)
-			return false;
+		if (proc_read(pid, &st) == -1) {
+			gone = true;
+			break;
+		}
 		if (st.sid == a->gen.pid || st.pgid == a->gen.pgid)
 			return true;
 		pid = st.ppid;
 	}
+	if (a->ready != NULL && ready_rejected(a->ready) == 0)
+		app_record_event(a, "ready", "a datagram on NOTIFY_SOCKET from pid %ld "
+		    "ignored: %s", (long)sender, gone ? "the sender (or a parent) "
+		    "exited before it could be checked; a sender must live until "
+		    "its datagram is read (BARRIER=1, as systemd-notify sends)" :
+		    "not a process of this generation");
 	return false;
 }
 

@@ -122,7 +122,7 @@ answers() {
 @test "a new copy that fails to come online stops the reload; the old copies serve on" {
 	cat >"$WORK/ready.sh" <<-'EOF'
 	if [ -e "$FAILFLAG" ]; then echo "broken build" >&2; exit 3; fi
-	python3 -c 'import os,socket; a=os.environ["NOTIFY_SOCKET"]; a="\0"+a[1:] if a[0]=="@" else a; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.sendto(b"READY=1",a)'
+	python3 "$NOTIFY_PY" READY=1
 	exec sleep "$SLEEPN"
 	EOF
 	cat >"$WORK/g.yaml" <<-EOF
@@ -136,6 +136,7 @@ answers() {
 	    autorestart: false
 	    env:
 	      FAILFLAG: $WORK/fail
+	      NOTIFY_PY: $CSUP_SRC_DIR/tests/lib/sd_notify.py
 	      SLEEPN: "$SLEEPN"
 	EOF
 	run csup start "$WORK/g.yaml"

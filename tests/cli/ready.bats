@@ -6,15 +6,8 @@ load ../lib/wrh
 
 setup() {
 	wrh_setup
-	# notify.py TEXT [MARK]: send TEXT to $NOTIFY_SOCKET as one datagram.
-	cat >"$WTMP/notify.py" <<-'EOF'
-	import os, socket, sys
-	addr = os.environ["NOTIFY_SOCKET"]
-	if addr.startswith("@"):
-	    addr = "\0" + addr[1:]
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.sendto(sys.argv[1].encode(), addr)
-	EOF
+	# TEXT to $NOTIFY_SOCKET, then waits until csup read it (BARRIER=1)
+	NOTIFY_PY="$CSUP_SRC_DIR/tests/lib/sd_notify.py"
 }
 
 teardown() {
@@ -52,7 +45,7 @@ teardown() {
 	apps:
 	  - name: rdy
 	    script: /bin/sh
-	    args: ["-c", "python3 $WTMP/notify.py \\"\$(cat $WTMP/msg)\\"; exec sleep $MARK"]
+	    args: ["-c", "python3 $NOTIFY_PY \\"\$(cat $WTMP/msg)\\"; exec sleep $MARK"]
 	    wait_ready: true
 	EOF
 	run start_file "$APPDIR/eco.yaml"
@@ -66,7 +59,7 @@ teardown() {
 	apps:
 	  - name: rdy
 	    script: /bin/sh
-	    args: ["-c", "while [ ! -e $WTMP/go ]; do sleep 0.05; done; python3 $WTMP/notify.py READY=1; exec sleep $MARK"]
+	    args: ["-c", "while [ ! -e $WTMP/go ]; do sleep 0.05; done; python3 $NOTIFY_PY READY=1; exec sleep $MARK"]
 	    wait_ready: true
 	    listen_timeout: 20000
 	EOF
@@ -78,8 +71,10 @@ teardown() {
 	notify="$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^NOTIFY_SOCKET=//p')"
 	[ -n "$notify" ]
 	# This shell is no process of the app: ignored.
-	NOTIFY_SOCKET="$notify" python3 "$WTMP/notify.py" READY=1
+	NOTIFY_SOCKET="$notify" python3 "$NOTIFY_PY" READY=1
 	holds_for 0.5 is_state rdy launching
+	# and the app's events say why
+	describe_has rdy "ignored: not a process of this generation"
 	kill -0 "$cpid"			# csup start still waits
 	touch "$WTMP/go"
 	wait_until 10 is_state rdy online

@@ -8,15 +8,6 @@ load ../lib/run
 setup() {
 	make_home
 	export CSUP_HTTP=127.0.0.1:0
-	# notify.py TEXT: TEXT to $NOTIFY_SOCKET, one datagram (sd_notify)
-	cat >"$WORK/notify.py" <<-'EOF'
-	import os, socket, sys
-	addr = os.environ["NOTIFY_SOCKET"]
-	if addr.startswith("@"):
-	    addr = "\0" + addr[1:]
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.sendto(sys.argv[1].encode(), addr)
-	EOF
 }
 
 teardown() {
@@ -51,7 +42,7 @@ readyz_is() {
 	apps:
 	  - name: slow
 	    script: /bin/sh
-	    args: ["-c", "while [ ! -e $WORK/go ]; do sleep 0.1; done; python3 $WORK/notify.py READY=1; exec sleep $SLEEPN"]
+	    args: ["-c", "while [ ! -e $WORK/go ]; do sleep 0.1; done; python3 $CSUP_SRC_DIR/tests/lib/sd_notify.py READY=1; exec sleep $SLEEPN"]
 	    wait_ready: true
 	    listen_timeout: 120s
 	    kill_signal: SIGTERM
@@ -71,8 +62,12 @@ readyz_is() {
 	touch "$WORK/go"
 	# READY=1 comes through a python3 start and the health check's next
 	# round: a wide bound for ASan on a loaded machine, and the last body
-	# shown when it fails.
-	wait_until 40 readyz_is 200 '{}' || { echo "last /readyz: $CODE $BODY"; false; }
+	# and the app's events (an ignored datagram says why) shown when it fails.
+	wait_until 40 readyz_is 200 '{}' || {
+		echo "last /readyz: $CODE $BODY"
+		grep -as 'slow: ready' "$CSUP_HOME/csup.log" "$RUN_OUT" "$RUN_ERR"
+		false
+	}
 	rm "$WORK/www/ok.txt"
 	wait_until 20 readyz_is 503 '"web":"health check failing: HTTP 404'
 	run grep -c '"slow"' "$CSUP_HOME/body"
