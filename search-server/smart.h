@@ -22,6 +22,7 @@
 
 #define SMART_CTAGS		"ctags"
 #define SMART_CTAGS_TIMEOUT_MS	30000		/* one ctags run (13: 30 s) */
+#define SMART_CTAGS_TIMEOUT_ENV	"CLAUDE_MEM_CTAGS_TIMEOUT_MS"	/* 100..3600000 */
 #define SMART_CTAGS_MAX_OUT	(64u << 20)	/* its JSON, at most */
 
 /* One symbol; lines are 0-based as 13's. */
@@ -55,6 +56,9 @@ struct smart_file {
  * err naming the missing program when ctags cannot be started. */
 int	 smart_ctags(char *const *paths, size_t n, json_t **tags, char *err,
 	    size_t errlen);
+/* The bound of one ctags run in ms: $CLAUDE_MEM_CTAGS_TIMEOUT_MS when it is
+ * an integer in 100..3600000, else SMART_CTAGS_TIMEOUT_MS. */
+int	 smart_ctags_timeout_ms(void);
 
 /* smart_load.c */
 /* 13's language name of a path by its extension, or NULL. */

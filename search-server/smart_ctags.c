@@ -89,10 +89,26 @@ static int spawn(char *const *paths, size_t n, pid_t *pid, int *fd,
 	return rc;
 }
 
+int smart_ctags_timeout_ms(void)
+{
+	const char *s = getenv(SMART_CTAGS_TIMEOUT_ENV);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return SMART_CTAGS_TIMEOUT_MS;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 100 || v > 3600000)
+		return SMART_CTAGS_TIMEOUT_MS;
+	return (int)v;
+}
+
 /* Read fd to EOF into *out, until the deadline or the size bound. */
 static int slurp(int fd, struct sbuf *out, char *err, size_t errlen)
 {
-	long long deadline = now_ms() + SMART_CTAGS_TIMEOUT_MS, left;
+	int bound = smart_ctags_timeout_ms();
+	long long deadline = now_ms() + bound, left;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char buf[65536];
 	ssize_t r;
@@ -100,8 +116,12 @@ static int slurp(int fd, struct sbuf *out, char *err, size_t errlen)
 	for (;;) {
 		left = deadline - now_ms();
 		if (left <= 0) {
-			snprintf(err, errlen, "%s took longer than %d s",
-			    SMART_CTAGS, SMART_CTAGS_TIMEOUT_MS / 1000);
+			if (bound % 1000 == 0)
+				snprintf(err, errlen, "%s took longer than %d s",
+				    SMART_CTAGS, bound / 1000);
+			else
+				snprintf(err, errlen, "%s took longer than %d ms",
+				    SMART_CTAGS, bound);
 			return -1;
 		}
 		switch (poll(&pfd, 1, (int)left)) {

@@ -2,7 +2,8 @@
  * test_search_smart: the code tools' pure parts, without ctags: tags made
  * here as ctags would print them, one row a case: kinds, end lines where
  * ctags gives none (braces in strings and comments, indented blocks),
- * nesting, signatures, doc lines, exports, the folded view and unfold.
+ * nesting, signatures, doc lines, exports, the folded view and unfold;
+ * and the bound of one ctags run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -224,6 +225,28 @@ static int setup(void **state)
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
+/* The ctags bound: 30 s (13's) unless the environment names 100..3600000 ms. */
+static void test_ctags_timeout(void **state)
+{
+	static const struct { const char *env; int want; } cases[] = {
+		{ NULL, 30000 }, { "", 30000 }, { "2000", 2000 }, { "100", 100 },
+		{ "3600000", 3600000 }, { "99", 30000 }, { "3600001", 30000 },
+		{ "2s", 30000 }, { "-5", 30000 }, { "99999999999999999999", 30000 },
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(SMART_CTAGS_TIMEOUT_MS, 30000);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].env == NULL)
+			assert_int_equal(unsetenv(SMART_CTAGS_TIMEOUT_ENV), 0);
+		else
+			assert_int_equal(setenv(SMART_CTAGS_TIMEOUT_ENV, cases[i].env, 1), 0);
+		assert_int_equal(smart_ctags_timeout_ms(), cases[i].want);
+	}
+	assert_int_equal(unsetenv(SMART_CTAGS_TIMEOUT_ENV), 0);
+}
+
 static int teardown(void **state)
 {
 	char cmd[128];
@@ -241,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_doc_line),
 		cmocka_unit_test(test_js),
 		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_ctags_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
