@@ -62,6 +62,7 @@ struct generation {
 	struct proc_set	 known;		/* fallback: members seen so far */
 	struct killer	 killer;	/* stop.c */
 	struct limits_gen lim;		/* reslimits.h: means, v1 groups, counters */
+	uint64_t	 oom_seen;	/* OOM kills counted in this generation */
 };
 
 struct figures {

@@ -29,6 +29,7 @@ void limits_app_poll(struct app *a)
 	limits_gen_poll(&a->gen.lim, &oom, &pids);
 	if (oom > 0) {
 		a->oom_kills += oom;
+		a->gen.oom_seen += oom;
 		limit_text(&a->cfg.limits, LIM_MEMORY, size, sizeof(size));
 		snprintf(detail, sizeof(detail), "%llu process%s killed by the kernel's OOM "
 		    "killer at limits.memory %s (generation %d)", (unsigned long long)oom,
@@ -47,12 +48,17 @@ void limits_app_poll(struct app *a)
 	}
 }
 
+/*
+ * The sampler polls too: its tick may count the kill between the kernel's
+ * SIGKILL and the daemon reaping the main (a loaded machine widens that
+ * window), so any OOM kill of this generation counts, not only one this last
+ * poll sees. A main SIGKILLed by someone else after the OOM killer took a
+ * child of the same generation counts too: that generation was at its limit.
+ */
 bool limits_app_main_oom(struct app *a)
 {
-	uint64_t before = a->oom_kills;
-
 	limits_app_poll(a);
-	return a->oom_kills > before;
+	return a->gen.oom_seen > 0;
 }
 
 bool limits_app_watchdog(struct app *a)

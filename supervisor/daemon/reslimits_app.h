@@ -15,7 +15,8 @@ struct daemon;
 /* reslimits_app.c: limits on the lifecycle (reslimits.h does the kernel side). */
 /* Events, alerts and counters for OOM kills and pids-limit hits since the last call. */
 void	 limits_app_poll(struct app *a);
-/* The main process was SIGKILLed: did the OOM killer do it? */
+/* The main process was SIGKILLed: did the OOM killer do it (any OOM kill
+ * counted in this generation, this call's poll included)? */
 bool	 limits_app_main_oom(struct app *a);
 /* The pids fallback: restart when the subtree holds more than limits.pids (true). */
 bool	 limits_app_watchdog(struct app *a);
