@@ -3,6 +3,8 @@ BUILD   ?= build
 ASAN    ?= $(BUILD)/asan
 FUZZ    ?= $(BUILD)/fuzz
 JOBS    ?= $(shell nproc)
+# ctest -j: most tests wait rather than compute (tests/CMakeLists.txt)
+TEST_JOBS ?= 4
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build asan fuzz-build test run bench fuzz deb install clean
@@ -26,8 +28,8 @@ fuzz-build: deps
 	@cmake --build $(FUZZ) -j $(JOBS) --target fuzzers
 
 test: build asan fuzz-build
-	ctest --test-dir $(BUILD) --output-on-failure -j 2 --output-junit ctest.xml
-	ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE noasan --output-junit ctest.xml
+	ctest --test-dir $(BUILD) --output-on-failure -j $(TEST_JOBS) --output-junit ctest.xml
+	ctest --test-dir $(ASAN) --output-on-failure -j $(TEST_JOBS) -LE noasan --output-junit ctest.xml
 	FUZZ_SECONDS=30 ctest --test-dir $(FUZZ) --output-on-failure -j 2 -L fuzz --output-junit ctest.xml
 	@scripts/test-summary.sh $(BUILD)/ctest.xml $(ASAN)/ctest.xml $(FUZZ)/ctest.xml
 

@@ -76,7 +76,7 @@ readyz_is() {
 	wait_until 20 readyz_is 200 '{}'
 	kill -TERM "$RUN_PID"
 	wait_run_exit 20
-	[ "$RUN_RC" -eq 0 ]
+	[ "$RUN_RC" -eq 0 ] || { cat "$RUN_ERR"; false; }
 }
 
 @test "readyz and healthz also answer outside csup run" {
