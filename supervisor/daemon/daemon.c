@@ -165,7 +165,11 @@ refuse(const char *fmt, ...)
 	exit(CSUP_EXIT_FAIL);
 }
 
-/* 1: go on as the daemon of this home; 0: another daemon serves it. */
+/*
+ * 1: go on as the daemon of this home; 0: another daemon serves it.
+ * Not inlined: err would stay in daemon_serve()'s frame, under the loop.
+ */
+__attribute__((noinline))
 static int prepare(struct daemon *d, bool fg)
 {
 	const char *home = getenv("CSUP_HOME");

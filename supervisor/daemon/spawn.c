@@ -308,50 +308,58 @@ static int fork_both(struct app *a, const char *path, const char *logexe, char *
 	return 0;
 }
 
-int spawn_generation(struct app *a, char *err, size_t errlen)
+struct spawn_paths {
+	char	path[PATH_MAX];		/* the program */
+	char	logexe[PATH_MAX];	/* csup-logger */
+	char	cg[PATH_MAX];		/* the generation's cgroup, "" none */
+	char	notify[PATH_MAX + 32];	/* NOTIFY_SOCKET=..., "" none */
+};
+
+static int spawn_with(struct app *a, struct spawn_paths *sp, char *err, size_t errlen)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
-	char path[PATH_MAX], logexe[PATH_MAX], tag[256], notify[PATH_MAX + 32];
+	char tag[256];
 	struct app_envp env = { 0 };
 	struct generation *g = &a->gen;
 	struct proc_info st;
 	pid_t logger = -1, pid = -1;
-	char cg[PATH_MAX], *cgdup = NULL;
+	char *cgdup = NULL;
 	int rc = -1, cgfd = -1;
 	struct limits_gen *lim;
 
-	cg[0] = '\0';	/* not `= ""`: that writes all of its 4 KiB of stack */
+	sp->cg[0] = '\0';
 
-	if (spawn_resolve(&a->cfg, a->client_env, path, sizeof(path), err, errlen) == -1 ||
-	    logger_path(a, logexe, sizeof(logexe), err, errlen) == -1)
+	if (spawn_resolve(&a->cfg, a->client_env, sp->path, sizeof(sp->path), err,
+	    errlen) == -1 || logger_path(a, sp->logexe, sizeof(sp->logexe), err, errlen) == -1)
 		return -1;
 	if (a->d->cg.usable && (cgroup_gen_path(&a->d->cg, a->cfg.name, a->gen_count + 1,
-	    cg, sizeof(cg)) == -1 || (cgfd = cgroup_gen_open(cg)) == -1)) {
-		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name, cg);
-		cg[0] = '\0';
+	    sp->cg, sizeof(sp->cg)) == -1 || (cgfd = cgroup_gen_open(sp->cg)) == -1)) {
+		log_warn("%s: cgroup %s; this generation runs in fallback mode", a->cfg.name,
+		    sp->cg);
+		sp->cg[0] = '\0';
 	}
 	if ((lim = calloc(1, sizeof(*lim))) == NULL) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		if (cgfd != -1)
 			close(cgfd);
-		if (cg[0] != '\0')
-			(void)cgroup_remove(cg);
+		if (sp->cg[0] != '\0')
+			(void)cgroup_remove(sp->cg);
 		return -1;
 	}
-	if (limits_gen_prepare(&a->d->limhost, &a->cfg, a->gen_count + 1, cg, lim, err,
-	    errlen) == -1)
+	if (limits_gen_prepare(&a->d->limhost, &a->cfg, a->gen_count + 1, sp->cg, lim,
+	    err, errlen) == -1)
 		goto out;
-	if (cg[0] != '\0' && (cgdup = strdup(cg)) == NULL) {
+	if (sp->cg[0] != '\0' && (cgdup = strdup(sp->cg)) == NULL) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		goto out;
 	}
-	if (probe_spawn(a, a->gen_count + 1, notify, sizeof(notify)) == -1 ||
-	    build_env(a, a->gen_count + 1, notify, &env) == -1 ||
+	if (probe_spawn(a, a->gen_count + 1, sp->notify, sizeof(sp->notify)) == -1 ||
+	    build_env(a, a->gen_count + 1, sp->notify, &env) == -1 ||
 	    high_pipe(out) == -1 || high_pipe(errp) == -1 ||
-	    fork_both(a, path, logexe, env.v, out, errp, status, cgfd, lim, &logger,
-	    &pid) == -1) {
+	    fork_both(a, sp->path, sp->logexe, env.v, out, errp, status, cgfd, lim,
+	    &logger, &pid) == -1) {
 		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
 		    strerror(errno));
 		goto out;
@@ -389,7 +397,8 @@ int spawn_generation(struct app *a, char *err, size_t errlen)
 	if (store_put_generation(a->d->store, a->cfg.name, &(struct store_gen){
 	    g->number, g->pid, g->pgid, g->start_time, g->started_ms, tag, g->cgroup }) == -1)
 		log_warnx("%s: cannot store generation %d", a->cfg.name, g->number);
-	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid, path);
+	app_record_event(a, "spawn", "generation %d: pid %d, %s", g->number, (int)pid,
+	    sp->path);
 	limits_app_warn(a);
 	rc = 0;
 out:
@@ -401,11 +410,31 @@ out:
 	free(cgdup);
 	if (cgfd != -1)
 		close(cgfd);
-	if (rc == -1 && cg[0] != '\0')
-		(void)cgroup_remove(cg);
+	if (rc == -1 && sp->cg[0] != '\0')
+		(void)cgroup_remove(sp->cg);
 	close_pair(out);
 	close_pair(errp);
 	close_pair(status);
 	envp_free(&env);
+	return rc;
+}
+
+/*
+ * The spawn's four path buffers (16 KiB) come from the heap for the call:
+ * on the stack they sat under every call a spawn makes (SQLite's included),
+ * the daemon's deepest, and a stack page once touched is never given back.
+ */
+int spawn_generation(struct app *a, char *err, size_t errlen)
+{
+	struct spawn_paths *sp;
+	int rc;
+
+	if ((sp = malloc(sizeof(*sp))) == NULL) {
+		snprintf(err, errlen, "app '%s': cannot spawn: %s", a->cfg.name,
+		    strerror(errno));
+		return -1;
+	}
+	rc = spawn_with(a, sp, err, errlen);
+	free(sp);
 	return rc;
 }

@@ -13,9 +13,10 @@
  * Beside csup.db, a snapshot of what cannot be measured again (the apps
  * with their configs and environments, the resurrect list, the live
  * generations) is kept in csup.db.json, rewritten (path.new, rename) once a
- * loop turn that changed those (store_snapshot_settle). A corrupt csup.db is moved aside and a new one is
- * filled from that snapshot (store_open_or_recover), so the running apps
- * are adopted, not started twice.
+ * loop turn that changed those (store_snapshot_settle). A corrupt csup.db
+ * is moved aside and a new one is filled from that snapshot
+ * (store_open_or_recover), so the running apps are adopted, not started
+ * twice.
  */
 #include <errno.h>
 #include <limits.h>
@@ -747,7 +748,7 @@ static json_t *table_json(struct store *s, const char *table, const char *where)
 int store_snapshot(struct store *s)
 {
 	json_t *snap = json_pack("{s:i}", "version", 1), *rows;
-	char tmp[PATH_MAX];
+	char *tmp = NULL;	/* not a PATH_MAX array: this runs under the event loop */
 	int rc = -1, i;
 
 	if (snap == NULL || s->snap == NULL)
@@ -757,8 +758,11 @@ int store_snapshot(struct store *s)
 			goto out;	/* locked: the next change writes it */
 		json_object_set_new(snap, snap_tables[i].table, rows);
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", s->snap) >= sizeof(tmp))
+	if (strlen(s->snap) + sizeof(".new") > PATH_MAX ||
+	    asprintf(&tmp, "%s.new", s->snap) == -1) {
+		tmp = NULL;
 		goto out;
+	}
 	if (json_dump_file(snap, tmp, JSON_COMPACT) == -1 || chmod(tmp, 0600) == -1 ||
 	    rename(tmp, s->snap) == -1) {
 		log_warn("store: cannot write %s", s->snap);
@@ -767,6 +771,7 @@ int store_snapshot(struct store *s)
 	}
 	rc = 0;
 out:
+	free(tmp);
 	json_decref(snap);
 	return rc;
 }
@@ -979,19 +984,17 @@ static int catch_up(struct store *s, char *note, size_t len)
 	return 0;
 }
 
-int store_open_or_recover(const char *path, struct store **out, char *note, size_t len)
+/*
+ * csup.db is corrupt (why): moved aside, a new one filled from the snapshot.
+ * Not inlined: its path buffers (12 KiB) would deepen every start-up.
+ */
+__attribute__((noinline))
+static int recover_corrupt(const char *path, struct store **out, const char *why,
+    char *note, size_t len)
 {
-	char err[512], aside[PATH_MAX], why[512];
-	bool corrupt;
+	char err[512], aside[PATH_MAX];
 	int napps;
 
-	note[0] = '\0';
-	if (store_check(path, err, sizeof(err), &corrupt) == 0 || !corrupt) {
-		if (store_open(path, out) == -1)
-			return -1;
-		return catch_up(*out, note, len);
-	}
-	snprintf(why, sizeof(why), "%s", err);
 	if (set_aside(path, aside, sizeof(aside)) == -1) {
 		snprintf(note, len, "csup.db is corrupt (%s) and cannot be moved aside: %s",
 		    why, strerror(errno));
@@ -1007,4 +1010,18 @@ int store_open_or_recover(const char *path, struct store **out, char *note, size
 		    " rebuilt from its snapshot (%d apps)", why, aside, napps);
 	(void)store_snapshot(*out);
 	return 0;
+}
+
+int store_open_or_recover(const char *path, struct store **out, char *note, size_t len)
+{
+	char err[512];
+	bool corrupt;
+
+	note[0] = '\0';
+	if (store_check(path, err, sizeof(err), &corrupt) == 0 || !corrupt) {
+		if (store_open(path, out) == -1)
+			return -1;
+		return catch_up(*out, note, len);
+	}
+	return recover_corrupt(path, out, err, note, len);
 }
