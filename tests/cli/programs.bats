@@ -32,10 +32,28 @@ exe_of() {
 # csup run reads FILE in the client (cli_run.c) and hands csupd the apps,
 # so csupd links no ecosystem reader: no libyaml in its NEEDED (a dynamic
 # csupd), none of the readers' symbols (a static one names no library).
+# csupd is linked static-pie (docs/daemon.md, "Memory"): no dynamic loader,
+# no shared library; it still loads anywhere (position independent).
+@test "csupd is a static position-independent executable: no loader, no library" {
+	run readelf -lh "$CSUP_BIN_DIR/csupd"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"DYN (Position-Independent Executable file)"* ]]
+	run grep -c INTERP <<<"$output"
+	[ "$output" = 0 ]
+	run readelf -d "$CSUP_BIN_DIR/csupd"
+	echo "$output"
+	run grep -c NEEDED <<<"$output"
+	[ "$output" = 0 ]
+	pid=$(csup ping)
+	run grep -E '\.so(\.[0-9]+)*$' "/proc/$pid/maps"
+	echo "$output"
+	[ "$status" -eq 1 ]
+}
+
 @test "csupd needs no libyaml and holds no YAML or JavaScript reader" {
 	run readelf -d "$CSUP_BIN_DIR/csupd"
 	[ "$status" -eq 0 ]
-	echo "$output" | grep NEEDED
+	echo "$output" | grep NEEDED || true	# none at all when csupd is static
 	[[ "$output" != *libyaml* ]]
 	run nm "$CSUP_BIN_DIR/csupd"
 	[ "$status" -eq 0 ]
