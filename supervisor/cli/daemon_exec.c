@@ -14,6 +14,35 @@
 
 #define DAEMON_PROGRAM	"csupd"
 #define DAEMON_MAX_ARGS	64
+#define DAEMON_TUNABLE	"glibc.malloc.tcache_count=0"
+
+/*
+ * glibc keeps up to 7 freed chunks of each size up to 1 KiB in a per-thread
+ * cache (tcache), never coalesced nor given back by malloc_trim(): in a
+ * daemon that idles between bursts they pin ~120 KiB of its heap (20 apps:
+ * heap 290 -> 165 KiB). glibc reads the setting only from the environment
+ * at start-up, so the client sets it for the daemon it starts (appended to
+ * any GLIBC_TUNABLES of the caller's). Not for `csup run`: there csupd's
+ * environment is the apps'.
+ */
+static void daemon_env(char *const args[])
+{
+	const char *was = getenv("GLIBC_TUNABLES");
+	char *both;
+
+	if (args && args[0] && strcmp(args[0], "run") == 0)
+		return;
+	if (was == NULL || *was == '\0') {
+		setenv("GLIBC_TUNABLES", DAEMON_TUNABLE, 1);
+		return;
+	}
+	if (strstr(was, "glibc.malloc.tcache_count") != NULL)
+		return;		/* the caller's own choice */
+	if (asprintf(&both, "%s:%s", was, DAEMON_TUNABLE) == -1)
+		return;
+	setenv("GLIBC_TUNABLES", both, 1);
+	free(both);
+}
 
 int client_daemon_exec(char *const args[])
 {
@@ -30,6 +59,7 @@ int client_daemon_exec(char *const args[])
 		argv[i++] = *args;
 	}
 	argv[i] = NULL;
+	daemon_env(argv + 1);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
