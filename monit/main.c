@@ -286,17 +286,20 @@ static int preflight(struct monit *mo)
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "csup monit: needs a terminal (stdin and stdout)\n");
-		return -1;
+		goto fail;
 	}
 	reply = wire_query(mo->paths.sock, json_pack("{s:s}", "cmd", "ping"), QUERY_MS,
 	    err, sizeof(err));
 	if (reply == NULL) {
 		fprintf(stderr, "csup monit: no daemon answers at %s%s%s\n", mo->paths.sock,
 		    err[0] ? ": " : "", err);
-		return -1;
+		goto fail;
 	}
 	json_decref(reply);
 	return 0;
+fail:
+	paths_free(&mo->paths);
+	return -1;
 }
 
 /* The home for the title, ~ for $HOME as a shell writes it. */
@@ -354,11 +357,13 @@ int main(int argc, char **argv)
 	show_home(&mo);
 	if (block_signals(&mo, &set) == -1) {
 		fprintf(stderr, "csup monit: signals: %s\n", strerror(errno));
+		paths_free(&mo.paths);
 		return CSUP_EXIT_FAIL;
 	}
 	if ((scr = screen_start(&mo)) == NULL) {
 		fprintf(stderr, "csup monit: cannot use this terminal (TERM=%s)\n",
 		    getenv("TERM") ?: "");
+		paths_free(&mo.paths);
 		return CSUP_EXIT_FAIL;
 	}
 	loop(&mo, mo.u.sample_ms);
@@ -367,6 +372,7 @@ int main(int argc, char **argv)
 	wire_close(&mo.act);
 	logtail_close(&mo.t);
 	model_free(&mo.m);
+	paths_free(&mo.paths);
 	close(mo.sigfd);
 	if (mo.quit_sig != 0) {
 		/* Die of the signal, as the shell expects, now that the terminal is back. */
