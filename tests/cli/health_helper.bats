@@ -101,7 +101,8 @@ app_yaml() {	# app_yaml NAME [HEALTH_FLOW]
 	H="$(helper)"
 	[ -n "$H" ]
 	"$CSUP" delete hc2 >/dev/null
-	holds_for 0.5 [ "$(helper)" = "$H" ]	# hc is still checked
+	# hc is still checked: the same helper all along (re-read each look)
+	holds_for 0.5 eval '[ "$(helper)" = "$H" ]'
 	"$CSUP" delete hc >/dev/null
 	wait_until 5 gone "$H"
 	no_helper
