@@ -6,7 +6,10 @@ load ../lib/worker
 setup() {
 	worker_setup
 	use_fake_mcp
-	export CLAUDE_MEM_SEARCH_TIMEOUT_MS=1500
+	# Short, for the __sleep call's timeout; yet each call also pays for a
+	# new child's python3 start and initialize, which took over 1.5 s on a
+	# loaded 2-core machine (ctest -j 4): the next call failed.
+	export CLAUDE_MEM_SEARCH_TIMEOUT_MS=4000
 	worker_start
 }
 
