@@ -83,6 +83,7 @@ int sample_take(struct sample_app *sa, uint64_t generation,
 	if (generation != sa->generation) {
 		sa->npids = 0;
 		sa->generation = generation;
+		sa->seen = 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (proc_read(pids[i], &st) == -1)
@@ -101,6 +102,13 @@ int sample_take(struct sample_app *sa, uint64_t generation,
 	free(sa->pids);
 	sa->pids = cur;
 	sa->npids = sa->cap = ncur;
+	if (ncur == 0 && !sa->seen) {
+		/* Nothing of this generation listed yet (not in its cgroup
+		 * yet): keep the time base from before its fork (sample.h). */
+		out->cpu_seconds = (double)sa->ticks_total / (double)hz;
+		return 0;
+	}
+	sa->seen = 1;
 
 	now_ns = clock_ns(CLOCK_MONOTONIC);
 	elapsed_ns = now_ns - sa->last_ns;

@@ -15,6 +15,10 @@
  * daemon restart, found late by the fallback scan) only sets its baseline.
  * A new generation number drops the remembered pids (pid reuse) but keeps
  * the time base, so a restart between two samples is accounted exactly.
+ * Until a sample lists one of the generation's processes, the time base
+ * stays where it was: a sample taken between the fork and the moment the
+ * child joins its cgroup lists nothing, and must not make the child, once
+ * listed, look like it started before the previous sample.
  *
  * Zombies (and dead 'X' entries) are not counted. Pids that vanished
  * between the listing and the read are skipped silently.
@@ -36,7 +40,7 @@ struct sample_app {
 	int64_t			 last_ns;	/* CLOCK_MONOTONIC of the previous sample */
 	unsigned long long	 last_boot_ticks; /* CLOCK_BOOTTIME then, in ticks */
 	unsigned long long	 ticks_total;	/* cumulated since sample_app_init */
-	int			 primed;	/* a previous sample exists */
+	int			 seen;		/* a sample has listed a process of this generation */
 };
 
 /* One sample: what status, the store and the watchdog get. */

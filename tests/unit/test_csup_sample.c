@@ -279,6 +279,31 @@ static void test_cpu_matches_proc(void **state)
 	end_kids(&k);
 }
 
+static void test_listed_late(void **state)
+{
+	struct sample_app sa;
+	struct sample s;
+	struct kids k;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	/* A generation forked after init whose child joins its cgroup only
+	 * after a sample: that sample lists nothing; the next one must still
+	 * count every tick the child spent since its fork. */
+	sample_app_init(&sa, 0);
+	spawn_kids(&k, 1, 0, 300);
+	assert_int_equal(sample_take(&sa, 1, NULL, 0, &s), 0);
+	assert_int_equal(s.procs, 0);
+	assert_int_equal(sample_take(&sa, 1, k.pid, 1, &s), 0);
+	ticks = proc_ticks(k.pid[0]);
+	assert_true(ticks + 2 >= (unsigned long long)hz * 3 / 10);
+	if (s.cpu_seconds != (double)ticks / (double)hz)
+		fail_msg("sampled %.2f s of CPU, /proc says %.2f", s.cpu_seconds,
+		    (double)ticks / (double)hz);
+	sample_app_free(&sa);
+	end_kids(&k);
+}
+
 static void test_adopted_baseline(void **state)
 {
 	struct sample_app sa;
@@ -356,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test_teardown(test_memory_matches_proc, end_spawned),
 		cmocka_unit_test_teardown(test_cpu_matches_proc, end_spawned),
+		cmocka_unit_test_teardown(test_listed_late, end_spawned),
 		cmocka_unit_test_teardown(test_adopted_baseline, end_spawned),
 		cmocka_unit_test_teardown(test_zombie_and_gone, end_spawned),
 		cmocka_unit_test_teardown(test_new_generation, end_spawned),
