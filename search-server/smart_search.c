@@ -76,11 +76,26 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Room in w->files for one more file: -1 when out of memory. */
+static int room_for_one(struct walk *w)
+{
+	size_t cap = w->cap ? w->cap * 2 : 64;
+	struct smart_file *v;
+
+	if (w->n < w->cap)
+		return 0;
+	if ((v = realloc(w->files, cap * sizeof(*v))) == NULL)
+		return -1;
+	w->files = v;
+	w->cap = cap;
+	return 0;
+}
+
 /* Add the file at abs when it is one 13 would read. */
 static void take_file(struct walk *w, const char *abs, const char *rel)
 {
 	const char *dot = strrchr(rel, '/');
-	struct smart_file f, *v;
+	struct smart_file f;
 	char *lrel;
 	size_t k;
 
@@ -102,15 +117,9 @@ static void take_file(struct walk *w, const char *abs, const char *rel)
 	}
 	if (smart_file_load(&f, abs, rel, MAX_FILE) < 0)
 		return;
-	if (f.size == 0 || f.binary || (w->n == w->cap &&
-	    (v = realloc(w->files, (w->cap ? w->cap * 2 : 64) *
-	    sizeof(*v))) == NULL)) {
+	if (f.size == 0 || f.binary || room_for_one(w) == -1) {
 		smart_file_free(&f);
 		return;
-	}
-	if (w->n == w->cap) {
-		w->files = v;
-		w->cap = w->cap ? w->cap * 2 : 64;
 	}
 	w->bytes += f.size;
 	w->files[w->n++] = f;

@@ -255,6 +255,7 @@ static void last_messages(const char *path, char *user, char *assistant,
 	char *line = NULL;
 	size_t cap = 0;
 	char tmp[4096];
+	size_t room = len < sizeof(tmp) ? len : sizeof(tmp);	/* cut to fit both */
 
 	user[0] = assistant[0] = '\0';
 	if (f == NULL)
@@ -264,11 +265,11 @@ static void last_messages(const char *path, char *user, char *assistant,
 		const char *type = json_string_value(json_object_get(j, "type"));
 
 		if (type != NULL) {
-			message_text(json_object_get(j, "message"), tmp, sizeof(tmp));
+			message_text(json_object_get(j, "message"), tmp, room);
 			if (tmp[0] != '\0' && strcmp(type, "user") == 0)
-				snprintf(user, len, "%s", tmp);
+				memcpy(user, tmp, strlen(tmp) + 1);
 			else if (tmp[0] != '\0' && strcmp(type, "assistant") == 0)
-				snprintf(assistant, len, "%s", tmp);
+				memcpy(assistant, tmp, strlen(tmp) + 1);
 		}
 		json_decref(j);
 	}
