@@ -3,18 +3,11 @@
 # (one grep for a /proc scan, one jq a status read): the scenario polls a lot
 # and the machine may be loaded. Needs CSUP (the csup binary) set.
 
-# now_ms: wall clock in ms.
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 # wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() {
-	local deadline=$(( $(now_ms) + $1 * 1000 ))
-	shift
-	until "$@" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
+wait_until() { poll_until "$@" 2>/dev/null; }
 
 # free_ports N: N distinct ports the kernel says are free right now.
 free_ports() {

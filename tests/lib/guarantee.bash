@@ -10,23 +10,17 @@
 
 # shellcheck source=logcheck.bash
 . "${BASH_SOURCE[0]%/*}/logcheck.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 ESCAPE="${CSUP_SRC_DIR:?CSUP_SRC_DIR not set}/tests/fixtures/escape"
 
-g_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
 # g_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds.
 g_wait() {
-	local deadline=$(( $(g_now_ms) + $1 * 1000 ))
+	local secs=$1
 	shift
-	until "$@" 2>/dev/null; do
-		if (( $(g_now_ms) > deadline )); then
-			echo "timed out waiting for: $*" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	poll_until "$secs" "$@" 2>/dev/null || { echo "timed out waiting for: $*" >&2; return 1; }
 }
 
 g_setup() {
@@ -80,16 +74,19 @@ g_count_is() { [ "$(g_count)" -eq "$1" ]; }
 # machine, and a snapshot of them is a bash loop over /proc), not a promise
 # of csup's.
 g_settle() {
-	local deadline=$(( $(g_now_ms) + 30000 )) a b
+	local deadline now a b
+	poll_ms now
+	deadline=$(( now + 30000 ))
 	a="$(g_ids)"
 	while :; do
-		sleep 0.05
+		nap 0.05
 		b="$(g_ids)"
 		if [ "$a" = "$b" ] && [ "$(grep -c . <<<"$b")" -eq "$1" ]; then
 			SETTLED="$b"
 			return 0
 		fi
-		if (( $(g_now_ms) > deadline )); then
+		poll_ms now
+		if (( now > deadline )); then
 			echo "never settled at $1 processes; now:" >&2
 			echo "$b" >&2
 			return 1
@@ -180,10 +177,10 @@ g_start() {
 # STOP_MS says how long the stop took.
 g_stop() {
 	local t0
-	t0=$(g_now_ms)
+	t0=$(now_ms)
 	run "$CSUP" stop "$1"
 	# shellcheck disable=SC2034 # read by the tests
-	STOP_MS=$(( $(g_now_ms) - t0 ))
+	STOP_MS=$(( $(now_ms) - t0 ))
 	[ "$status" -eq 0 ] || { echo "stop: $output" >&2; return 1; }
 	g_no_survivor "$SETTLED" || return 1
 	[ "$(g_count)" -eq 0 ] || { echo "left: $(g_ids)" >&2; return 1; }

@@ -10,6 +10,8 @@
 
 # shellcheck source=require.bash
 . "${BASH_SOURCE[0]%/*}/require.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 CSUP="${CSUP_BIN_DIR:?set CSUP_BIN_DIR to the bin dir of a build}/csup"
 # shellcheck source=hardening.bash
@@ -36,15 +38,9 @@ make_home() {
 
 # wait_until SECONDS CMD [ARGS]: poll CMD until it succeeds or time is up.
 wait_until() {
-	local deadline=$(( $(date +%s%N) + ${1} * 1000000000 ))
+	local secs=$1
 	shift
-	until "$@"; do
-		if [ "$(date +%s%N)" -ge "$deadline" ]; then
-			echo "wait_until: timed out: $*" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	poll_until "$secs" "$@" || { echo "wait_until: timed out: $*" >&2; return 1; }
 }
 
 # The state letter of /proc/PID/stat (after the last ") "), in $state;

@@ -23,8 +23,6 @@ within() {
 		{ echo "took $took_ms ms, over $1 + $SLACK_MS ms" >&2; return 1; }
 }
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
 # timed ARGS...: run csup ARGS (at most 60 s), $status and $took_ms set.
 timed() {
 	local t0
@@ -53,11 +51,13 @@ teardown() {
 
 # stays_stopped NAME MS: stopped, no process, for the whole window.
 stays_stopped() {
-	local end=$(( $(now_ms) + $2 ))
-	while [ "$(now_ms)" -le "$end" ]; do
+	local end now
+	poll_ms now
+	end=$(( now + $2 ))
+	while poll_ms now; (( now <= end )); do
 		app_state_is "$1" stopped || { echo "$1 left stopped" >&2; return 1; }
 		nothing_left || { echo "$1 has processes again" >&2; return 1; }
-		sleep 0.1
+		nap 0.1
 	done
 }
 

@@ -8,36 +8,21 @@
 
 # shellcheck source=logcheck.bash
 . "${BASH_SOURCE[0]%/*}/logcheck.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 PY="$(command -v /usr/bin/python3 || command -v python3)"
 
-mon_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# SECONDS (fractions allowed) as ms
-mon_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
-
 # mon_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds.
 mon_wait() {
-	local deadline=$(( $(mon_now_ms) + $(mon_ms "$1") ))
+	local secs=$1
 	shift
-	until "$@" 2>/dev/null; do
-		if (( $(mon_now_ms) > deadline )); then
-			echo "timed out waiting for: $*" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	poll_until "$secs" "$@" 2>/dev/null || { echo "timed out waiting for: $*" >&2; return 1; }
 }
 
 # mon_holds SECONDS CMD...: CMD stays true for the whole window.
-mon_holds() {
-	local deadline=$(( $(mon_now_ms) + $(mon_ms "$1") ))
-	shift
-	while (( $(mon_now_ms) <= deadline )); do
-		"$@" 2>/dev/null || return 1
-		sleep 0.05
-	done
-}
+mon_holds() { poll_holds "$@" 2>/dev/null; }
 
 mon_free_port() {
 	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

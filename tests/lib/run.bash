@@ -38,8 +38,6 @@ has_lines() {
 	[ "$(count_lines_of "$1" "$2")" -ge "$3" ]
 }
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
 run_teardown() {
 	if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then
 		kill -TERM "$RUN_PID" 2>/dev/null || true

@@ -4,6 +4,8 @@
 
 # shellcheck source=require.bash
 . "${BASH_SOURCE[0]%/*}/require.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 SEARCH_BIN="${CSUP_BIN_DIR:?}/mem-search"
 SEARCH_FIXTURE_BIN="${CSUP_BUILD_DIR:?}/tests/test_search_fixture"
@@ -53,13 +55,7 @@ search_call() {
 }
 
 # wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-search_wait_until() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
+search_wait_until() { poll_until "$@"; }
 
 search_free_port() {
 	local p

@@ -6,21 +6,14 @@
 . "${BASH_SOURCE[0]%/*}/require.bash"
 # shellcheck source=logcheck.bash
 . "${BASH_SOURCE[0]%/*}/logcheck.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 WORKER_BIN="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/mem-worker"
 FIXTURES="${CSUP_SRC_DIR:?}/tests/fixtures"
 
 # wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() {
-	local deadline=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
-	shift
-	while ! "$@" 2>/dev/null; do
-		if (( $(date +%s%N) / 1000000 > deadline )); then
-			return 1
-		fi
-		sleep 0.05
-	done
-}
+wait_until() { poll_until "$@" 2>/dev/null; }
 
 # A port the kernel says is free right now (bind to 0).
 free_port() {
@@ -64,7 +57,7 @@ worker_stop() {
 	local i
 	for i in $(seq 1 200); do
 		alive "$WPID" || break
-		sleep 0.05
+		nap 0.05
 	done
 	if alive "$WPID"; then
 		kill -KILL "$WPID"

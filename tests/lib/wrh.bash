@@ -8,36 +8,18 @@
 
 # shellcheck source=logcheck.bash
 . "${BASH_SOURCE[0]%/*}/logcheck.bash"
+# shellcheck source=poll.bash
+. "${BASH_SOURCE[0]%/*}/poll.bash"
 
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# SECONDS (fractions allowed) as ms
-secs_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
-
 # wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() {
-	local deadline=$(( $(now_ms) + $(secs_ms "$1") ))
-	shift
-	while ! "$@" 2>/dev/null; do
-		if (( $(now_ms) > deadline )); then
-			return 1
-		fi
-		sleep 0.05
-	done
-}
+wait_until() { poll_until "$@" 2>/dev/null; }
 
 # holds_for SECONDS CMD...: CMD stays true during the whole window (checked
 # every 50 ms). For "nothing happens" assertions, the only kind of wait here
 # that is not for a condition.
-holds_for() {
-	local deadline=$(( $(now_ms) + $(secs_ms "$1") ))
-	shift
-	while (( $(now_ms) <= deadline )); do
-		"$@" 2>/dev/null || return 1
-		sleep 0.05
-	done
-}
+holds_for() { poll_holds "$@" 2>/dev/null; }
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
