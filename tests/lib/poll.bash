@@ -21,15 +21,16 @@
 # The FIFO lives in bats' run directory (removed by bats), or in $POLL_DIR
 # for a script that sets it; without either, nap falls back to sleep(1).
 
+# (The one local is named so that no caller's VAR is shadowed by it.)
 poll_ms() {
-	local t=${EPOCHREALTIME//[!0-9]/}	# microseconds; any decimal mark
-	printf -v "$1" '%d' $(( 10#$t / 1000 ))
+	local poll_us_=${EPOCHREALTIME//[!0-9]/}	# microseconds; any decimal mark
+	printf -v "$1" '%d' $(( 10#$poll_us_ / 1000 ))
 }
 
 now_ms() {
-	local t
-	poll_ms t
-	echo "$t"
+	local ms
+	poll_ms ms
+	echo "$ms"
 }
 
 secs_ms() {
