@@ -60,6 +60,8 @@ W=claude-mem-worker
 S=claude-mem-search
 
 T="$(mktemp -d /tmp/csup-cleanup.XXXXXX)" || exit 1
+# shellcheck disable=SC2034  # read by tests/lib/poll.bash
+POLL_DIR="$T"	# the polls' FIFO, removed with $T
 export CSUP_HOME="$T/home"
 export CLAUDE_MEM_DATA_DIR="$T/data"
 export CSUP_HTTP=off CSUP_SAMPLE_MS=250
@@ -157,7 +159,7 @@ check_counts() {
 		# csup's own figure is at most one sample period old: poll for it.
 		deadline=$(( $(now_ms) + 3000 ))
 		while procs=$(app_get "$app" procs); [ "$procs" != "$base" ] && [ "$(now_ms)" -lt "$deadline" ]; do
-			sleep 0.1
+			nap 0.1
 		done
 		if [ "$procs" != "$base" ]; then
 			fail "$step: csup status says $app procs=$procs, baseline $base"
@@ -447,7 +449,7 @@ dup_free() { [ "$(scan_home "$HOME_ID" | awk -v a=$W '$2 == a' | wc -l)" -eq "$B
 dup_deadline=$(( $(now_ms) + 3000 )) dup_ok=1
 while [ "$(now_ms)" -lt "$dup_deadline" ]; do
 	dup_free || { dup_ok=0; break; }
-	sleep 0.2
+	nap 0.2
 done
 if [ $dup_ok = 1 ]; then
 	pass "(d) no late duplicate in the 3 s after adoption"
