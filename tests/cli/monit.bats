@@ -22,7 +22,7 @@ setup() {
 	    args: ["-c", "i=0; while :; do i=\$((i+1)); echo second-$MARK-\$i; sleep 0.2; done"]
 	  - name: $BUSY
 	    script: /bin/sh
-	    args: ["-c", "while :; do n=0; while [ \$n -lt 20000 ]; do n=\$((n+1)); done; sleep 0.1; done; : $MARK"]
+	    args: ["-c", "while :; do n=0; while [ \$n -lt 4000 ]; do n=\$((n+1)); done; sleep 0.1; done; : $MARK"]
 	EOF
 	"$CSUP" start "$WORK/eco.yaml" >/dev/null
 	# The pane's shell: no rc files, a prompt we can recognise.
