@@ -133,8 +133,9 @@ static void refuse(struct healthd *h, uint64_t id, const char *why)
 	queue(h, &rep);
 }
 
-static void request(struct healthd *h, json_t *msg)
+static int request(json_t *msg, void *arg)
 {
+	struct healthd *h = arg;
 	struct hproto_req q;
 	json_int_t id;
 	char err[200];
@@ -146,26 +147,24 @@ static void request(struct healthd *h, json_t *msg)
 			refuse(h, (uint64_t)id, err);
 		else
 			log_warnx("%s", err);
-		return;
+		return 0;
 	}
 	if (hcheck_running(h->checks) >= MAX_RUNNING) {
 		refuse(h, q.id, "too many checks at once");
-		return;
+		return 0;
 	}
 	if (hcheck_add(h->checks, q.id, q.url, q.tcp, (long)q.timeout_ms) == -1) {
 		snprintf(err, sizeof(err), "cannot check: %s", strerror(errno));
 		refuse(h, q.id, err);
 	}
+	return 0;	/* even after a quit(): the whole read is fed */
 }
 
 static void rd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct healthd *h = w->data;
 	char buf[16384], err[200];
-	size_t off = 0, used;
-	json_t *msg;
 	ssize_t n;
-	int rc;
 
 	(void)loop;
 	(void)revents;
@@ -178,20 +177,11 @@ static void rd_cb(struct ev_loop *loop, ev_io *w, int revents)
 		quit(h, n == 0 ? 0 : 1);	/* EOF: no more checks wanted */
 		return;
 	}
-	while (off < (size_t)n) {
-		rc = proto_feed(&h->reader, buf + off, (size_t)n - off, &used, &msg,
-		    err, sizeof(err));
-		off += used;
-		if (rc == -1) {
-			/* The stream is out of step: a new helper starts clean. */
-			log_warnx("from the daemon: %s", err);
-			quit(h, 1);
-			return;
-		}
-		if (rc == 1) {
-			request(h, msg);
-			json_decref(msg);
-		}
+	if (proto_feed_each(&h->reader, buf, (size_t)n, request, h, err,
+	    sizeof(err)) == -1) {
+		/* The stream is out of step: a new helper starts clean. */
+		log_warnx("from the daemon: %s", err);
+		quit(h, 1);
 	}
 }
 

@@ -121,31 +121,31 @@ static int queue(struct health_hub *hub, const char *buf, size_t len)
 
 /* In: replies to whoever is still waiting for them. */
 
-static void reply(struct health_hub *hub, json_t *msg)
+/* Nonzero when a done() detached the hub: the rest of the read is not fed. */
+static int reply(json_t *msg, void *arg)
 {
+	struct health_hub *hub = arg;
 	struct hproto_reply r;
 	struct hub_req *rq;
 	char err[200];
 
 	if (hproto_reply_unpack(msg, &r, err, sizeof(err)) == -1)
-		return;		/* one reply lost: its request's deadline ends it */
+		return 0;	/* one reply lost: its request's deadline ends it */
 	TAILQ_FOREACH(rq, &hub->pending, entry)
 		if (rq->id == r.id)
 			break;
 	if (rq == NULL)
-		return;		/* cancelled, or abandoned after its deadline */
+		return 0;	/* cancelled, or abandoned after its deadline */
 	unlink_req(rq);
 	rq->done(rq, &r);
+	return hub->fd == -1;
 }
 
 static void rd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct health_hub *hub = w->data;
 	char buf[8192], err[200];
-	size_t off = 0, used;
-	json_t *msg;
 	ssize_t n;
-	int rc;
 
 	(void)loop;
 	(void)revents;
@@ -158,19 +158,9 @@ static void rd_cb(struct ev_loop *loop, ev_io *w, int revents)
 		    strerror(errno));
 		return;
 	}
-	while (off < (size_t)n && hub->fd != -1) {	/* a done() may detach */
-		rc = proto_feed(&hub->reader, buf + off, (size_t)n - off, &used, &msg,
-		    err, sizeof(err));
-		off += used;
-		if (rc == -1) {
-			broken(hub, err);
-			return;
-		}
-		if (rc == 1) {
-			reply(hub, msg);
-			json_decref(msg);
-		}
-	}
+	if (proto_feed_each(&hub->reader, buf, (size_t)n, reply, hub, err,
+	    sizeof(err)) == -1)
+		broken(hub, err);
 }
 
 static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)

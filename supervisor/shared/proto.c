@@ -105,3 +105,25 @@ int proto_feed(struct proto_reader *r, const char *buf, size_t n, size_t *used,
 	proto_reader_reset(r);
 	return *msg ? 1 : -1;
 }
+
+int proto_feed_each(struct proto_reader *r, const char *buf, size_t n,
+    int (*on_msg)(json_t *msg, void *arg), void *arg, char *err, size_t errlen)
+{
+	size_t off = 0, used;
+	json_t *msg;
+	int rc, stop;
+
+	while (off < n) {
+		rc = proto_feed(r, buf + off, n - off, &used, &msg, err, errlen);
+		off += used;
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			stop = on_msg(msg, arg);
+			json_decref(msg);
+			if (stop != 0)
+				return 1;
+		}
+	}
+	return 0;
+}

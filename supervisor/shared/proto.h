@@ -31,6 +31,16 @@ json_t	*proto_decode(const char *body, size_t len, char *err, size_t errlen);
  */
 int	 proto_feed(struct proto_reader *r, const char *buf, size_t n, size_t *used,
 	    json_t **msg, char *err, size_t errlen);
+/*
+ * Feed all n bytes of one read, calling on_msg(msg, arg) for each frame
+ * completed in them; msg is lent for the call (freed after it). A nonzero
+ * on_msg stops the loop, the rest of buf unfed: the caller may have torn
+ * down r's owner, so r is not touched again. Returns 0 when every byte was
+ * fed, 1 when on_msg stopped it, -1 on an oversized or malformed frame (err
+ * says why; the stream is out of step, bytes after the bad frame unfed).
+ */
+int	 proto_feed_each(struct proto_reader *r, const char *buf, size_t n,
+	    int (*on_msg)(json_t *msg, void *arg), void *arg, char *err, size_t errlen);
 void	 proto_reader_reset(struct proto_reader *r);
 
 #endif
