@@ -45,6 +45,24 @@ void app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 		log_warnx("%s: cannot record event %s", a->cfg.name, kind);
 }
 
+void app_set_fail_msg(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);	/* first: an argument may be the old one */
+	va_end(ap);
+	free(a->fail_msg);
+	a->fail_msg = n == -1 ? NULL : msg;	/* vasprintf leaves msg undefined */
+}
+
+const char *app_fail_text(const struct app *a)
+{
+	return a->fail_msg != NULL ? a->fail_msg : "the reason was lost (out of memory)";
+}
+
 static void restart_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	app_event(CONTAINER_OF(w, struct app, restart_timer), AE_TIMER);
@@ -145,6 +163,7 @@ void app_free(struct app *a)
 	config_app_free(&a->cfg);
 	appenv_unref(a->client_env);
 	json_decref(a->last_exit);
+	free(a->fail_msg);
 	free(a->source);
 	free(a);
 }
@@ -174,7 +193,7 @@ static void do_spawn(struct app *a)
 	if (spawn_generation(a, err, sizeof(err)) == 0)
 		return;
 	a->fail_gen = ++a->gen_count;
-	snprintf(a->fail_msg, sizeof(a->fail_msg), "%s", err);
+	app_set_fail_msg(a, "%s", err);
 	app_record_event(a, "failed", "%s", err);
 	app_event(a, AE_FAILED);
 }
@@ -298,9 +317,9 @@ void app_exec_result(struct app *a, int err)
 		return;
 	}
 	a->fail_gen = a->gen.number;
-	snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot execute '%s': %s",
-	    a->cfg.name, a->cfg.exec_argv[0], strerror(err));
-	app_record_event(a, "failed", "%s", a->fail_msg);
+	app_set_fail_msg(a, "app '%s': cannot execute '%s': %s", a->cfg.name,
+	    a->cfg.exec_argv[0], strerror(err));
+	app_record_event(a, "failed", "%s", app_fail_text(a));
 	app_event(a, AE_FAILED);
 }
 

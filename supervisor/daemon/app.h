@@ -85,7 +85,7 @@ struct app {
 	int		 gen_count;	/* number of the last generation */
 	int		 online_gen;	/* last generation that reached online */
 	int		 fail_gen;	/* last generation that failed to start */
-	char		 fail_msg[512];
+	char		*fail_msg;	/* owned: why fail_gen failed, NULL none (app_fail_text) */
 	json_t		*last_exit;	/* {"code":N}, {"signal":"SIGKILL"} or NULL */
 	bool		 delete_pending;
 	char		*source;	/* realpath of the ecosystem file, or NULL */
@@ -136,6 +136,15 @@ void		 gen_release(struct generation *g);
 void		 app_cron_arm(struct app *a);
 void		 app_record_event(struct app *a, const char *kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * Replaces a's failure message (the old one is freed): why generation
+ * fail_gen did not start. Out of memory it leaves none, which
+ * app_fail_text() turns into a fixed text: the failure is never silent.
+ */
+void		 app_set_fail_msg(struct app *a, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* a's failure message; never NULL. */
+const char	*app_fail_text(const struct app *a);
 /* Runs the app's `alert` command, if any, for event (monitor/alert.c). */
 void		 app_alert(struct app *a, const char *event, const char *detail);
 

@@ -80,8 +80,8 @@ static void ready_on_timeout(void *arg)
 	/* Before the step: a waiting `start` reads them when the state moves. */
 	a->not_ready = true;
 	a->fail_gen = a->gen.number;
-	snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': no READY=1 within %lld ms",
-	    a->cfg.name, (long long)a->cfg.listen_timeout_ms);
+	app_set_fail_msg(a, "app '%s': no READY=1 within %lld ms", a->cfg.name,
+	    (long long)a->cfg.listen_timeout_ms);
 	(void)app_restart_for(a, AE_NOT_READY, "ready", "no READY=1 within %lld ms: "
 	    "killed, unstable", (long long)a->cfg.listen_timeout_ms);
 }

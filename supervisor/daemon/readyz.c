@@ -20,7 +20,7 @@ static const char *not_ready(struct app *a, char *buf, size_t len)
 		return a->live ? "stopping: csup is shutting down" : NULL;
 	if (a->lc.state == ST_ERRORED) {
 		snprintf(buf, len, "errored: %s", a->fail_gen > a->online_gen ?
-		    a->fail_msg : "gave up after its unstable restarts");
+		    app_fail_text(a) : "gave up after its unstable restarts");
 		return buf;
 	}
 	if (!a->lc.want_up)

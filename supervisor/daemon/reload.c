@@ -247,7 +247,7 @@ static void why_failed(struct app *a, struct entry *e)
 
 	if (a->fail_gen > e->gbase)
 		snprintf(e->err, sizeof(e->err), "app '%s': new copy failed: %s", e->name,
-		    a->fail_msg);
+		    app_fail_text(a));
 	else if (a->not_ready)
 		snprintf(e->err, sizeof(e->err), "app '%s': new copy sent no READY=1 within "
 		    "listen_timeout (%lld ms)", e->name, (long long)a->cfg.listen_timeout_ms);

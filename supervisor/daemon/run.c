@@ -241,7 +241,7 @@ static bool ended_badly(struct run *r, struct app *a, json_t *s)
 	json_object_set_new(s, "reported", json_true());
 	if (a->lc.state == ST_ERRORED)
 		say(r, "app '%s' errored: %s", a->cfg.name, a->fail_gen > a->online_gen ?
-		    a->fail_msg : "it gave up after its unstable restarts");
+		    app_fail_text(a) : "it gave up after its unstable restarts");
 	else if (code != NULL)
 		say(r, "app '%s' ended with exit code %d", a->cfg.name,
 		    (int)json_integer_value(code));

@@ -265,12 +265,12 @@ static void exec_drain(struct app *a, bool final)
 	if (n == (ssize_t)sizeof(ce) && (ce.stage == 0 || ce.stage == 2)) {
 		a->fail_gen = g->number;
 		if (ce.stage == 0)
-			snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot enter "
-			    "'%s': %s", a->cfg.name, a->cfg.cwd, strerror(ce.err));
+			app_set_fail_msg(a, "app '%s': cannot enter '%s': %s", a->cfg.name,
+			    a->cfg.cwd, strerror(ce.err));
 		else
-			snprintf(a->fail_msg, sizeof(a->fail_msg), "app '%s': cannot apply "
-			    "limits, nice or oom_score_adj: %s", a->cfg.name, strerror(ce.err));
-		app_record_event(a, "failed", "%s", a->fail_msg);
+			app_set_fail_msg(a, "app '%s': cannot apply limits, nice or "
+			    "oom_score_adj: %s", a->cfg.name, strerror(ce.err));
+		app_record_event(a, "failed", "%s", app_fail_text(a));
 		app_event(a, AE_FAILED);
 		return;
 	}

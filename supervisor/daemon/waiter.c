@@ -72,7 +72,7 @@ static void check_item(struct daemon *d, json_t *it)
 		else if (a->online_gen > g0)
 			res = "online";
 		else if (a->fail_gen > g0)
-			res = "failed", err = a->fail_msg;
+			res = "failed", err = app_fail_text(a);
 		else if (a->lc.state == ST_ERRORED || (a->lc.state == ST_STOPPED && !a->lc.want_up))
 			res = "failed", err = "stopped before it came online";
 	} else if (strcmp(op, "stop") == 0) {

@@ -111,6 +111,35 @@ YAML
 	[ "$status" -eq 0 ]
 }
 
+@test "a start failure: its reason in start's output and describe's events, again on a retry" {
+	cat > "$WORK/eco.yaml" <<YAML
+apps:
+  - name: nocwd
+    script: sleep
+    args: ["$SLEEPN"]
+    cwd: $WORK/missing-$MARK
+YAML
+	why="app 'nocwd': cannot enter '$WORK/missing-$MARK': No such file or directory"
+	run csup start "$WORK/eco.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"csup: $why"* ]]
+	[ "$(app_field nocwd state)" = errored ]
+	run csup describe nocwd
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"failed     $why"* ]]
+	# A second failure replaces the message: the retry reports it too.
+	run csup start nocwd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"csup: $why"* ]]
+	csup describe nocwd --json | WHY="$why" python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+failed = [e["detail"] for e in d["events"] if e["kind"] == "failed"]
+assert failed == [os.environ["WHY"]] * 2, failed
+'
+	no_process_with "sleep $SLEEPN"
+}
+
 @test "a bad ecosystem file: exit 2, FILE:LINE:COLUMN, nothing started" {
 	printf 'apps:\n  - name: x\n    script: [unclosed\n' > "$WORK/bad.yaml"
 	run csup start "$WORK/bad.yaml"

@@ -57,6 +57,12 @@ YAML
 	csup reload "$WORK/eco.yaml"
 	csup stop one
 	csup delete one
+	# A start failure, twice: its message is replaced, then freed with the app.
+	run csup start sleep --name nocwd --cwd "$WORK/missing-$MARK" -- "$SLEEPN"
+	[ "$status" -eq 1 ]
+	run csup start nocwd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot enter '$WORK/missing-$MARK'"* ]]
 	run csup describe nosuch
 	[ "$status" -eq 1 ]
 	csup kill
