@@ -59,6 +59,27 @@ daemon_without_curl() {
 	fi
 }
 
+# start_checked HEALTH_FLOW: app hc with that check, started, one check
+# passed; its pid in PID0, the helper's in H.
+start_checked() {
+	{ echo "apps:"; app_yaml hc "$1"; } >"$APPDIR/eco.yaml"
+	run start_file "$APPDIR/eco.yaml"
+	[ "$status" -eq 0 ] || { cat "$WTMP/start.out"; return 1; }
+	wait_until 10 describe_has hc "HTTP 200"
+	PID0="$(field hc pid)"
+	H="$(helper)"
+	[ -n "$H" ]
+}
+
+# checked_again_untouched: a check after the server turned to 204 (so made
+# by whatever helper runs now), and hc never restarted: the same pid.
+checked_again_untouched() {
+	touch "$WTMP/204"
+	wait_until 10 describe_has hc "HTTP 204"
+	restarts_are hc 0 || { cat "$CSUP_HOME/csup.log"; "$CSUP" describe hc --json; return 1; }
+	[ "$(field hc pid)" = "$PID0" ]
+}
+
 app_yaml() {	# app_yaml NAME [HEALTH_FLOW]: a sleeper, checked against server.py
 	cat <<-EOF
 	  - name: $1
@@ -112,44 +133,22 @@ app_yaml() {	# app_yaml NAME [HEALTH_FLOW]: a sleeper, checked against server.py
 }
 
 @test "health_helper: csup-health killed mid-check: no failure, no restart; checks resume" {
-	{ echo "apps:"
-	  app_yaml hc "{url: \"http://127.0.0.1:$PORT/health\", interval: 1000, timeout: 3000, retries: 1}"
-	} >"$APPDIR/eco.yaml"
-	run start_file "$APPDIR/eco.yaml"
-	[ "$status" -eq 0 ] || { cat "$WTMP/start.out"; false; }
-	wait_until 10 describe_has hc "HTTP 200"
-	PID0="$(field hc pid)"
-	H="$(helper)"
-	[ -n "$H" ]
+	start_checked "{url: \"http://127.0.0.1:$PORT/health\", interval: 1000, timeout: 3000, retries: 1}"
 	wait_until 5 test -e "$WTMP/inflight"
 	kill -KILL "$H"
 	wait_until 10 new_helper "$H"
-	touch "$WTMP/204"
-	wait_until 10 describe_has hc "HTTP 204"	# a check after the new helper came
-	restarts_are hc 0
-	[ "$(field hc pid)" = "$PID0" ]
+	checked_again_untouched
 	describe_has hc '"failures": 0' || describe_has hc '"failures":0'
 	grep -q "csup-health (pid $H) killed by signal 9" "$CSUP_HOME/csup.log"
 }
 
 @test "health_helper: a csup-health that stops answering is replaced; the app is left alone" {
 	touch "$WTMP/fast"
-	{ echo "apps:"
-	  app_yaml hc "{url: \"http://127.0.0.1:$PORT/health\", interval: 500, timeout: 1000, retries: 1}"
-	} >"$APPDIR/eco.yaml"
-	run start_file "$APPDIR/eco.yaml"
-	[ "$status" -eq 0 ] || { cat "$WTMP/start.out"; false; }
-	wait_until 10 describe_has hc "HTTP 200"
-	PID0="$(field hc pid)"
-	H="$(helper)"
-	[ -n "$H" ]
+	start_checked "{url: \"http://127.0.0.1:$PORT/health\", interval: 500, timeout: 1000, retries: 1}"
 	kill -STOP "$H"		# hung: reads nothing, answers nothing
 	# Bounded by the daemon: the check's timeout + 2 s, then a new helper.
 	wait_until 15 new_helper "$H"
-	touch "$WTMP/204"
-	wait_until 10 describe_has hc "HTTP 204"
-	restarts_are hc 0 || { cat "$CSUP_HOME/csup.log"; "$CSUP" describe hc --json; false; }
-	[ "$(field hc pid)" = "$PID0" ]
+	checked_again_untouched
 	grep -q "csup-health (pid $H): no answer to a check within 3000 ms" "$CSUP_HOME/csup.log"
 	wait_until 5 gone "$H"
 }
