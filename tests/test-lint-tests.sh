@@ -22,7 +22,7 @@ done < <(grep -rnE '^[[:space:]]*![[:space:]]' --include='*.bats' tests |
 while IFS= read -r hit; do
 	echo "poll that looks once (the \$(...) is expanded before polling): $hit"
 	bad=1
-done < <(grep -rnE '(wait_until|mon_wait|[a-z_]*wait_until|holds_for)[[:space:]]+[0-9.]+[[:space:]]+(test|\[)[^|;]*\$\(' \
+done < <(grep -rnE '([a-z_]*wait_until|holds_for|poll_until|poll_holds)[[:space:]]+[0-9.]+[[:space:]]+(test|\[)[^|;]*\$\(' \
 	--include='*.bats' --include='*.bash' --include='*.sh' tests)
 
 [ "$bad" -eq 0 ] && echo "test lint: clean"

@@ -27,10 +27,10 @@ one_line() { [ "$(mon_lines "$1")" -eq 1 ]; }
 	    alert: 'echo \$CSUP_EVENT \$CSUP_APP_NAME >> $MTMP/alerts'
 	EOF
 	"$CSUP" start "$MTMP/app/eco.yaml" || true
-	mon_wait 15 state_is crashy errored
-	mon_wait 10 grep -qx "errored crashy" "$MTMP/alerts"
+	wait_until 15 state_is crashy errored
+	wait_until 10 grep -qx "errored crashy" "$MTMP/alerts"
 	mon_event_has crashy "gave up after"
-	mon_holds 0.5 one_line "$MTMP/alerts"
+	holds_for 0.5 one_line "$MTMP/alerts"
 	[ "$(cat "$MTMP/alerts")" = "errored crashy" ]
 }
 
@@ -46,10 +46,10 @@ one_line() { [ "$(mon_lines "$1")" -eq 1 ]; }
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 15 grep -qx "health sick" "$MTMP/alerts"
+	wait_until 15 grep -qx "health sick" "$MTMP/alerts"
 	mon_event_has sick "health"
-	mon_wait 10 mon_ge sick restarts 1
+	wait_until 10 mon_ge sick restarts 1
 	# rate-limited: one alert a minute for one kind
-	mon_wait 10 mon_ge sick restarts 2
+	wait_until 10 mon_ge sick restarts 2
 	[ "$(grep -c "health sick" "$MTMP/alerts")" -eq 1 ]
 }

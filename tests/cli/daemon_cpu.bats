@@ -43,12 +43,12 @@ idle() { [ "$(mon_app cpu_percent "$1" | cut -d. -f1)" -le 5 ]; }
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 15 burnt
+	wait_until 15 burnt
 	pid=$(mon_app pid burn)
 	# within a sample period or two the status figure equals /proc's
-	mon_wait 5 cpu_matches "$pid"
+	wait_until 5 cpu_matches "$pid"
 	run curl -fsS "$BASE/metrics"
 	echo "$output" | grep -q "^csup_app_cpu_seconds_total{app=\"burn\"} "
 	# idle now: the percentage falls back to about 0
-	mon_wait 5 idle burn
+	wait_until 5 idle burn
 }

@@ -43,7 +43,7 @@ orphan() {
 	env CSUP_APP="$1" setsid sleep $(( MARK + 1 )) </dev/null >/dev/null 2>&1 &
 	OPID=$!
 	OPIDS="$OPIDS $OPID"
-	mon_wait 5 tagged_or_gone "$1" "$OPID"
+	wait_until 5 tagged_or_gone "$1" "$OPID"
 }
 
 tagged_or_gone() {
@@ -64,24 +64,24 @@ write_app() {
 	write_app
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 5 test -s "$MTMP/tag"
+	wait_until 5 test -s "$MTMP/tag"
 	tag=$(cat "$MTMP/tag")
 	id=${tag%%:*}
 	[ "$id" = "$(home_id)" ]
 	pid=$(mon_app pid orph)
 	orphan "$id:orph:99"
-	mon_wait 10 eval '! live $OPID'
+	wait_until 10 eval '! live $OPID'
 	# the app itself is untouched
 	[ "$(mon_app pid orph)" = "$pid" ]
 	[ "$(mon_app state orph)" = online ]
-	mon_wait 5 mon_event_has orph "orphans killed 1"
+	wait_until 5 mon_event_has orph "orphans killed 1"
 	run curl -fsS "$BASE/metrics"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -qx 'csup_orphans_killed_total 1'
-	mon_wait 10 grep -q '^orphans|orph|orphans killed 1' "$MTMP/alerts"
+	wait_until 10 grep -q '^orphans|orph|orphans killed 1' "$MTMP/alerts"
 	# its own children, tagged with the live generation, are never orphans
 	[ "$(mon_app procs orph)" -ge 1 ]
-	mon_holds 1 live "$pid"
+	holds_for 1 live "$pid"
 }
 
 @test "orphan scan at start-up: a tagged process left before the daemon started is ended" {
@@ -92,7 +92,7 @@ write_app() {
 	export CSUP_ORPHAN_SCAN_MS=600000
 	run "$CSUP" ping
 	[ "$status" -eq 0 ]
-	mon_wait 5 eval '! live $OPID'
+	wait_until 5 eval '! live $OPID'
 	run curl -fsS "$BASE/metrics"
 	echo "$output" | grep -qx 'csup_orphans_killed_total 1'
 	grep -q "orphans killed 1" "$CSUP_HOME/csup.log"
@@ -103,7 +103,7 @@ write_app() {
 	write_app
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_holds 1.2 live "$OPID"
+	holds_for 1.2 live "$OPID"
 	run curl -fsS "$BASE/metrics"
 	echo "$output" | grep -qx 'csup_orphans_killed_total 0'
 }

@@ -43,8 +43,8 @@ samples_of() { [ "$(mon_json 'len(j)' curl -sf "$BASE/api/apps/$1/samples?since=
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 10 samples_of alpha 3
-	mon_wait 10 samples_of "beta-$MARK" 3
+	wait_until 10 samples_of alpha 3
+	wait_until 10 samples_of "beta-$MARK" 3
 
 	# the page is self-contained: no external script, style, image or font
 	run curl -sf "$BASE/"

@@ -15,7 +15,7 @@ kill9_daemon() {
 	[[ "$d" =~ ^[0-9]+$ ]]
 	DAEMON_PIDS="$DAEMON_PIDS $d"
 	kill -9 "$d"
-	g_wait 10 eval "! g_is_csup $d"
+	wait_until 10 eval "! g_is_csup $d"
 	OLD_DAEMON=$d
 }
 

@@ -16,7 +16,7 @@ teardown() { g_teardown; }
 	g_start 2
 	g_check_mode nest
 	if [ "$(g_expected_mode)" = cgroup ]; then
-		g_wait 5 test -s "$OUT/nested"
+		wait_until 5 test -s "$OUT/nested"
 	fi
 	g_stop nest
 	echo "# stop took $STOP_MS ms ($(g_expected_mode))" >&3

@@ -11,7 +11,7 @@ teardown() { g_teardown; }
 	g_app tree tree.sh "kill_timeout: 5000"
 	g_start 201
 	g_check_mode tree
-	g_wait 10 eval '[ "$(g_field tree procs)" -eq 201 ]'
+	wait_until 10 eval '[ "$(g_field tree procs)" -eq 201 ]'
 	g_stop tree
 	echo "# stop of 201 processes took $STOP_MS ms ($(g_expected_mode))" >&3
 }

@@ -27,9 +27,9 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 10 mon_ge tree procs 4
+	wait_until 10 mon_ge tree procs 4
 	# sh + 2 sleeps + python; wait two sample periods so the figure is settled
-	mon_holds 0.7 mon_ge tree procs 4
+	holds_for 0.7 mon_ge tree procs 4
 	[ "$(mon_app procs tree)" -eq 4 ]
 	pid=$(mon_app pid tree)
 	want=$(mon_rss_of "$pid" $(pgrep -f -- "$MARK"))
@@ -51,25 +51,25 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 10 mon_ge leaky procs 3
+	wait_until 10 mon_ge leaky procs 3
 	old=$(mon_marked)
 	[ -n "$old" ]
-	mon_wait 15 mon_ge leaky restarts 1
+	wait_until 15 mon_ge leaky restarts 1
 	# every process of the old generation is gone
 	for p in $old; do
-		mon_wait 5 mon_pid_dead "$p"
+		wait_until 5 mon_pid_dead "$p"
 	done
-	mon_wait 10 mon_event_has leaky "max_processes 5"
+	wait_until 10 mon_event_has leaky "max_processes 5"
 	alerted() { [ "$(mon_lines "$MTMP/alerts")" -ge 1 ]; }
-	mon_wait 10 alerted
+	wait_until 10 alerted
 	# more leaks and restarts follow, but the alert is rate-limited to one a minute
-	mon_wait 15 mon_ge leaky restarts 2
+	wait_until 15 mon_ge leaky restarts 2
 	[ "$(mon_lines "$MTMP/alerts")" -eq 1 ]
 	run cat "$MTMP/alerts"
 	[[ "$output" =~ ^leak\|leaky\|[0-9]+\ processes\ \>\ max_processes\ 5$ ]]
 	run "$CSUP" delete leaky
 	[ "$status" -eq 0 ]
-	mon_wait 10 mon_none_marked
+	wait_until 10 mon_none_marked
 }
 
 @test "a child's allocation passes max_memory_restart: restarted with a memory event" {
@@ -83,9 +83,9 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 20 mon_ge fat restarts 1
-	mon_wait 10 mon_event_has fat "max_memory_restart"
-	mon_wait 10 grep -q '^memory|fat|' "$MTMP/alerts"
+	wait_until 20 mon_ge fat restarts 1
+	wait_until 10 mon_event_has fat "max_memory_restart"
+	wait_until 10 grep -q '^memory|fat|' "$MTMP/alerts"
 }
 
 @test "a steadily rising process count is an anomaly event, without a restart" {
@@ -98,8 +98,8 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 20 mon_event_has rising anomaly
-	mon_wait 10 grep -q '^anomaly|rising|' "$MTMP/alerts"
+	wait_until 20 mon_event_has rising anomaly
+	wait_until 10 grep -q '^anomaly|rising|' "$MTMP/alerts"
 	[ "$(mon_app restarts rising)" -eq 0 ]
 }
 
@@ -112,11 +112,11 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	EOF
 	run "$CSUP" start "$MTMP/app/eco.yaml"
 	[ "$status" -eq 0 ]
-	mon_wait 10 curl -sf "$BASE/metrics" -o /dev/null
+	wait_until 10 curl -sf "$BASE/metrics" -o /dev/null
 	# bound to loopback only (127.0.0.1 in /proc/net/tcp, port in hex)
 	grep -qi "0100007F:$(printf '%04X' "$PORT") 00000000:0000 0A" /proc/net/tcp
 
-	mon_wait 10 mon_ge web procs 1
+	wait_until 10 mon_ge web procs 1
 	run curl -s -D "$MTMP/h" "$BASE/metrics"
 	[ "$status" -eq 0 ]
 	grep -qi '^content-type: text/plain; version=0.0.4' "$MTMP/h"
@@ -138,7 +138,7 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 	[ "$(mon_json 'j["name"]' curl -sf "$BASE/api/apps/web")" = web ]
 	# (a function, so that each poll asks again)
 	two_samples() { [ "$(mon_json 'len(j)' curl -sf "$BASE/api/apps/web/samples?since=0")" -ge 2 ]; }
-	if ! mon_wait 10 two_samples; then
+	if ! wait_until 10 two_samples; then
 		curl -s "$BASE/api/apps/web/samples?since=0" >&2
 		"$CSUP" status --json >&2
 		return 1
@@ -170,7 +170,7 @@ ALERT_CMD='printf "%s|%s|%s\\n" "$CSUP_EVENT" "$CSUP_APP_NAME" "$CSUP_DETAIL" >>
 @test "HTTP: a busy port is logged and the daemon runs on" {
 	"$PY" -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(60)' "$PORT" "$MARK" &
 	holder=$!
-	mon_wait 5 grep -qi ":$(printf '%04X' "$PORT") 00000000:0000 0A" /proc/net/tcp
+	wait_until 5 grep -qi ":$(printf '%04X' "$PORT") 00000000:0000 0A" /proc/net/tcp
 	cat >"$MTMP/app/eco.yaml" <<-EOF
 	apps:
 	  - name: calm

@@ -6,9 +6,6 @@
 # shellcheck source=poll.bash
 . "${BASH_SOURCE[0]%/*}/poll.bash"
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() { poll_until "$@" 2>/dev/null; }
-
 # free_ports N: N distinct ports the kernel says are free right now.
 free_ports() {
 	python3 -c '

@@ -16,13 +16,6 @@
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 ESCAPE="${CSUP_SRC_DIR:?CSUP_SRC_DIR not set}/tests/fixtures/escape"
 
-# g_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-g_wait() {
-	local secs=$1
-	shift
-	poll_until "$secs" "$@" 2>/dev/null || { echo "timed out waiting for: $*" >&2; return 1; }
-}
-
 g_setup() {
 	CSUP_HOME="$(mktemp -d /tmp/csup-guarantee.XXXXXX)"
 	export CSUP_HOME

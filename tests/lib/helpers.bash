@@ -36,13 +36,6 @@ make_home() {
 	mkdir -p "$WORK"
 }
 
-# wait_until SECONDS CMD [ARGS]: poll CMD until it succeeds or time is up.
-wait_until() {
-	local secs=$1
-	shift
-	poll_until "$secs" "$@" || { echo "wait_until: timed out: $*" >&2; return 1; }
-}
-
 # The state letter of /proc/PID/stat (after the last ") "), in $state;
 # fails when there is no such process. No child process: pids_with runs it
 # for every match, many times a second in the polls.

@@ -14,16 +14,6 @@
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 PY="$(command -v /usr/bin/python3 || command -v python3)"
 
-# mon_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-mon_wait() {
-	local secs=$1
-	shift
-	poll_until "$secs" "$@" 2>/dev/null || { echo "timed out waiting for: $*" >&2; return 1; }
-}
-
-# mon_holds SECONDS CMD...: CMD stays true for the whole window.
-mon_holds() { poll_holds "$@" 2>/dev/null; }
-
 mon_free_port() {
 	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

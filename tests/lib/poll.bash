@@ -17,6 +17,9 @@
 #   poll_holds SECONDS CMD...  CMD stays true for the whole window; 1 as
 #                           soon as it fails
 #   poll_untraced CMD...    CMD without bats' per-command trace (below)
+#   wait_until SECONDS CMD...  poll_until, CMD's stderr hidden, a line on
+#                           stderr saying what timed out
+#   holds_for SECONDS CMD...   poll_holds, CMD's stderr hidden
 #
 # The FIFO lives in bats' run directory (removed by bats), or in $POLL_DIR
 # for a script that sets it; without either, nap falls back to sleep(1).
@@ -102,3 +105,13 @@ poll_holds_() {
 
 poll_until() { poll_untraced poll_until_ "$@"; }
 poll_holds() { poll_untraced poll_holds_ "$@"; }
+
+# The names the tests use. CMD's own stderr is not shown: polled before it
+# can succeed, it mostly says "not yet"; a timeout says what was awaited.
+wait_until() {
+	local secs=$1
+	shift
+	poll_until "$secs" "$@" 2>/dev/null || { echo "timed out waiting for: $*" >&2; return 1; }
+}
+
+holds_for() { poll_holds "$@" 2>/dev/null; }

@@ -54,9 +54,6 @@ search_call() {
 	jq -r '.result.content[0].text' <<<"$out"
 }
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-search_wait_until() { poll_until "$@"; }
-
 search_free_port() {
 	local p
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -78,7 +75,7 @@ search_http_start() {
 		    >"$T/http.out" 2>"$T/http.err" &
 		PID=$!
 		SEARCH_PIDS="$SEARCH_PIDS $PID"
-		if search_wait_until 5 search_http_up; then
+		if wait_until 5 search_http_up; then
 			return 0
 		fi
 		kill -TERM "$PID" 2>/dev/null || true

@@ -12,9 +12,6 @@
 WORKER_BIN="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/mem-worker"
 FIXTURES="${CSUP_SRC_DIR:?}/tests/fixtures"
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() { poll_until "$@" 2>/dev/null; }
-
 # A port the kernel says is free right now (bind to 0).
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -13,14 +13,6 @@
 
 CSUP="${CSUP_BIN_DIR:?CSUP_BIN_DIR not set}/csup"
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() { poll_until "$@" 2>/dev/null; }
-
-# holds_for SECONDS CMD...: CMD stays true during the whole window (checked
-# every 50 ms). For "nothing happens" assertions, the only kind of wait here
-# that is not for a condition.
-holds_for() { poll_holds "$@" 2>/dev/null; }
-
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

@@ -148,7 +148,7 @@ reply() {
 	SEARCH_PIDS="$pid"
 	exec 9>"$T/in"
 	search_init_line >&9
-	search_wait_until 5 test -s "$T/out"
+	wait_until 5 test -s "$T/out"
 	[ -z "$(pgrep -P "$pid")" ]
 	kill -TERM "$pid"
 	rc=0; wait "$pid" || rc=$?

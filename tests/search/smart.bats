@@ -275,5 +275,5 @@ ctags_marker_gone() {
 	[[ "$(jq -r '.result.content[0].text' <<<"$output")" == *'ctags took longer than 2 s'* ]]
 	[ $(((t1 - t0) / 1000000)) -ge 2000 ]
 	[ $(((t1 - t0) / 1000000)) -lt 90000 ]
-	search_wait_until 10 ctags_marker_gone
+	wait_until 10 ctags_marker_gone
 }
